@@ -1,0 +1,2 @@
+import * as aws from "@pulumi/aws";
+export const region = aws.getRegionOutput().name;
