@@ -34,13 +34,12 @@ export function subnetLayoutError(cidr: string, azCount: number): string | undef
     if (toNumber(address) % blockSize(prefix) !== 0) {
         return `is not a network address: the /${prefix} block starting there is ${networkAddress(address, prefix)}/${prefix}`;
     }
-    if (azCount > MAX_AZS) return `can hold subnets for at most ${MAX_AZS} AZs`;
     return undefined;
 }
 
 /** The private and public subnet CIDRs of AZ 0..azCount-1 (see the scheme above). */
 export function carveSubnets(cidr: string, azCount: number): SubnetLayout {
-    const error = subnetLayoutError(cidr, azCount);
+    const error = subnetLayoutError(cidr, azCount) ?? (azCount > MAX_AZS ? `holds subnets for at most ${MAX_AZS} AZs` : undefined);
     if (error) throw new Error(`${cidr} ${error}`);
     const [address, prefix] = ipaddr.IPv4.parseCIDR(cidr);
     const base = toNumber(address);

@@ -1,0 +1,69 @@
+import * as assert from "node:assert/strict";
+import { ConfigError, loadStackConfig, parseStackConfig } from "../../components/config";
+import { declare } from "../helpers/mocks";
+
+/** Asserts that raw config is rejected with exactly this message. */
+function rejects(raw: Record<string, unknown>, message: string) {
+    assert.throws(() => parseStackConfig(raw), (e: Error) => {
+        assert.ok(e instanceof ConfigError, `${e.name}: ${e.message}`);
+        assert.equal(e.message, message);
+        return true;
+    });
+}
+
+describe("stack config", () => {
+    it("fills every network default", () => {
+        assert.deepEqual(parseStackConfig({}).network, {
+            cidr: "10.0.0.0/16",
+            natGateways: "perAz",
+            endpoints: ["s3", "dynamodb", "ecr.api", "ecr.dkr", "sts", "logs"],
+            endpointIngress: "vpc",
+        });
+    });
+
+    it("keeps explicit values", () => {
+        const network = { cidr: "10.20.0.0/20", azCount: 2, natGateways: "single", endpoints: ["s3"], endpointIngress: "private-subnets" };
+        assert.deepEqual(parseStackConfig({ network }).network, network);
+    });
+
+    describe("network errors name the key, the value and what is allowed", () => {
+        it("azCount below 2", () => rejects({ network: { azCount: 1 } }, "network.azCount must be 2-6, got 1"));
+        it("azCount above 6", () => rejects({ network: { azCount: 7 } }, "network.azCount must be 2-6, got 7"));
+        it("azCount not a number", () => rejects({ network: { azCount: "3" } }, 'network.azCount must be a whole number 2-6, got "3"'));
+        it("azCount not whole", () => rejects({ network: { azCount: 2.5 } }, "network.azCount must be a whole number 2-6, got 2.5"));
+        it("cidr not IPv4", () => rejects({ network: { cidr: "10.0.0/16" } },
+            'network.cidr must be an IPv4 CIDR block like 10.0.0.0/16, got "10.0.0/16"'));
+        it("cidr too small to carve", () => rejects({ network: { cidr: "10.0.0.0/24" } },
+            'network.cidr must be /16 to /22 to carve 3 private and 3 public subnets, got "10.0.0.0/24"'));
+        it("cidr with host bits", () => rejects({ network: { cidr: "10.0.1.0/16" } },
+            'network.cidr is not a network address: the /16 block starting there is 10.0.0.0/16, got "10.0.1.0/16"'));
+        it("natGateways unknown", () => rejects({ network: { natGateways: "two" } },
+            'network.natGateways must be one of perAz|single|none, got "two"'));
+        it("endpoint unknown", () => rejects({ network: { endpoints: ["s3", "ecr"] } },
+            'network.endpoints.1 must be one of s3|dynamodb|ecr.api|ecr.dkr|sts|logs|monitoring|ssm|ssmmessages|ec2messages|secretsmanager|kms|ecs|ecs-agent|ecs-telemetry|eks|eks-auth|elasticloadbalancing|sqs|sns|xray, got "ecr"'));
+        it("endpoint listed twice", () => rejects({ network: { endpoints: ["s3", "sts", "s3"] } },
+            'network.endpoints lists s3 more than once, got ["s3","sts","s3"]'));
+        it("endpointIngress unknown", () => rejects({ network: { endpointIngress: "anywhere" } },
+            'network.endpointIngress must be one of vpc|private-subnets, got "anywhere"'));
+        it("availabilityZones malformed", () => rejects({ network: { availabilityZones: ["us-east-1a", "east"] } },
+            'network.availabilityZones.1 must be AZ names like us-east-1a, got "east"'));
+        it("azCount contradicting availabilityZones", () => rejects({ network: { azCount: 3, availabilityZones: ["us-east-1a", "us-east-1b"] } },
+            "network.azCount contradicts network.availabilityZones (2 AZs): set one of them, got 3"));
+        it("unknown key (a typo)", () => rejects({ network: { natGateway: "single" } },
+            "cross-az-platform:network has unknown key natGateway (allowed keys: cidr, azCount, availabilityZones, natGateways, endpoints, endpointIngress)"));
+        it("unknown section", () => assert.throws(() => parseStackConfig({ netwrok: {} }),
+            { message: /^cross-az-platform has unknown key netwrok \(allowed keys: network/ }));
+    });
+
+    it("reports every problem at once", () => {
+        assert.throws(() => parseStackConfig({ network: { azCount: 9, natGateways: "x" } }),
+            { message: 'network.azCount must be 2-6, got 9; network.natGateways must be one of perAz|single|none, got "x"' });
+    });
+
+    it("loadStackConfig reads cross-az-platform:* keys of the running stack, misspelt sections included", async () => {
+        await declare(() => undefined, { config: { "cross-az-platform:network": JSON.stringify({ azCount: 2 }) } });
+        assert.equal(loadStackConfig().network.azCount, 2);
+        await declare(() => undefined, { config: { "cross-az-platform:netwrk": "{}" } });
+        assert.throws(() => loadStackConfig(), /cross-az-platform has unknown key netwrk/);
+    });
+});
