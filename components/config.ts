@@ -34,6 +34,8 @@ export type GatewayEndpointService = (typeof GATEWAY_ENDPOINT_SERVICES)[number];
 export type InterfaceEndpointService = (typeof INTERFACE_ENDPOINT_SERVICES)[number];
 export type EndpointService = GatewayEndpointService | InterfaceEndpointService;
 
+const DEFAULT_AZ_COUNT = 3;
+
 const oneOf = <T extends string>(values: readonly T[]) => `must be one of ${values.join("|")}`;
 
 /** A config object that rejects unknown keys (typos) and names the keys it allows. */
@@ -45,7 +47,7 @@ function section<Shape extends z.ZodRawShape>(shape: Shape) {
 const networkSchema = section({
     /** IPv4 block of the VPC, /16 to /22. */
     cidr: z.string().default("10.0.0.0/16"),
-    /** How many AZs to spread over. */
+    /** How many AZs to spread over; default 3, or the length of availabilityZones. */
     azCount: z.number({ error: "must be a whole number 2-6" }).int("must be a whole number 2-6")
         .min(2, "must be 2-6").max(6, "must be 2-6").optional(),
     /** Explicit AZ names; default: the first azCount available AZs of the region. */
@@ -72,9 +74,7 @@ const networkSchema = section({
     if (duplicates.length > 0) {
         ctx.addIssue({ code: "custom", path: ["endpoints"], input: network.endpoints, message: `lists ${duplicates.join(", ")} more than once` });
     }
-});
-
-export const DEFAULT_AZ_COUNT = 3;
+}).transform(network => ({ ...network, azCount: network.availabilityZones?.length ?? network.azCount ?? DEFAULT_AZ_COUNT }));
 
 const stackConfigSchema = section({
     network: networkSchema.default(() => networkSchema.parse({})),
@@ -82,6 +82,30 @@ const stackConfigSchema = section({
 
 export type NetworkConfig = z.output<typeof networkSchema>;
 export type StackConfig = z.output<typeof stackConfigSchema>;
+
+/**
+ * Every leaf key of the config, e.g. `network.cidr`, `services[].image`: the README's config
+ * reference must list exactly these (test/readme.spec.ts keeps the two in step).
+ */
+export function configKeys(): string[] {
+    const leaves = (schema: z.ZodType, path: string): string[] => {
+        const inner = unwrap(schema);
+        if (inner instanceof z.ZodObject) {
+            return Object.entries(inner.shape as Record<string, z.ZodType>).flatMap(([key, child]) => leaves(child, path ? `${path}.${key}` : key));
+        }
+        if (inner instanceof z.ZodArray && unwrap(inner.element as z.ZodType) instanceof z.ZodObject) {
+            return leaves(inner.element as z.ZodType, `${path}[]`);
+        }
+        return [path];
+    };
+    return leaves(stackConfigSchema, "");
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+    if (schema instanceof z.ZodDefault || schema instanceof z.ZodOptional) return unwrap(schema.unwrap() as z.ZodType);
+    if (schema instanceof z.ZodPipe) return unwrap(schema.in as z.ZodType);
+    return schema;
+}
 
 /** Validates raw section values (as read from Pulumi.<stack>.yaml) and fills in defaults. */
 export function parseStackConfig(raw: Record<string, unknown>): StackConfig {

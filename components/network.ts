@@ -8,7 +8,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
-    ConfigError, DEFAULT_AZ_COUNT, EndpointService, GATEWAY_ENDPOINT_SERVICES, GatewayEndpointService,
+    ConfigError, EndpointService, GATEWAY_ENDPOINT_SERVICES, GatewayEndpointService,
     InterfaceEndpointService, NetworkConfig,
 } from "./config";
 import { carveSubnets } from "./subnet-layout";
@@ -197,7 +197,7 @@ const isGatewayService = (service: EndpointService): service is GatewayEndpointS
  */
 export async function resolveAvailabilityZones(network: NetworkConfig): Promise<string[]> {
     if (network.availabilityZones) return network.availabilityZones;
-    const azCount = network.azCount ?? DEFAULT_AZ_COUNT;
+    const azCount = network.azCount;
     const offered = await aws.getAvailabilityZones({
         state: "available",
         filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],

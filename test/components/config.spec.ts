@@ -15,6 +15,7 @@ describe("stack config", () => {
     it("fills every network default", () => {
         assert.deepEqual(parseStackConfig({}).network, {
             cidr: "10.0.0.0/16",
+            azCount: 3,
             natGateways: "perAz",
             endpoints: ["s3", "dynamodb", "ecr.api", "ecr.dkr", "sts", "logs"],
             endpointIngress: "vpc",
@@ -24,6 +25,10 @@ describe("stack config", () => {
     it("keeps explicit values", () => {
         const network = { cidr: "10.20.0.0/20", azCount: 2, natGateways: "single", endpoints: ["s3"], endpointIngress: "private-subnets" };
         assert.deepEqual(parseStackConfig({ network }).network, network);
+    });
+
+    it("takes azCount from availabilityZones when only those are given", () => {
+        assert.equal(parseStackConfig({ network: { availabilityZones: ["us-east-1b", "us-east-1c"] } }).network.azCount, 2);
     });
 
     describe("network errors name the key, the value and what is allowed", () => {
