@@ -1,14 +1,13 @@
-import {
-    getSpecialProxyTarget, isSpecialProxy,
-    unknownArchiveValue, unknownArrayValue, unknownAssetValue, unknownBooleanValue,
-    unknownNumberValue, unknownObjectValue, unknownStringValue,
-} from "@pulumi/policy/proxy";
+// The SDK marks these @internal (absent from its .d.ts) but they are the wire sentinels the engine
+// sends and the proxy keys its server uses, so read them from the SDK rather than copying them.
+const proxy: Record<string, string> = require("@pulumi/policy/proxy");
+const { getSpecialProxyTarget, isSpecialProxy } = proxy;
 
 /** The sentinels the engine sends for values that are unknown during preview. */
 const unknownSentinels = new Set<unknown>([
-    unknownArchiveValue, unknownArrayValue, unknownAssetValue, unknownBooleanValue,
-    unknownNumberValue, unknownObjectValue, unknownStringValue,
-]);
+    "unknownArchiveValue", "unknownArrayValue", "unknownAssetValue", "unknownBooleanValue",
+    "unknownNumberValue", "unknownObjectValue", "unknownStringValue",
+].map(key => proxy[key]));
 
 /** True when a value is unknown during preview (an engine sentinel). */
 export function isUnknown(value: unknown): boolean {
