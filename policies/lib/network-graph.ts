@@ -72,17 +72,19 @@ export function subnetFacts(resources: PolicyResource[]): SubnetFacts[] {
             }
         }
     }
+    // A Route whose table cannot be told might be any table's default route.
+    let unresolvedRoute = false;
     for (const route of byType(resources, types.routeType)) {
         const props = rawProps(route.props);
         const table = resolveReference(route, "routeTableId", routeTables);
-        if (!table) continue;
+        if (!table) { unresolvedRoute = true; continue; }
         if (isUnknown(props.destinationCidrBlock)) { routeOf.set(table, { kind: "unresolved" }); continue; }
         if (props.destinationCidrBlock !== defaultCidr) continue;
         const property = props.natGatewayId !== undefined ? "natGatewayId" : "gatewayId";
         routeOf.set(table, target(route, property, props));
     }
     const tableRoute = (table: PolicyResource | undefined): DefaultRoute =>
-        table ? routeOf.get(table) ?? { kind: "none" } : { kind: "unresolved" };
+        table ? routeOf.get(table) ?? (unresolvedRoute ? { kind: "unresolved" } : { kind: "none" }) : { kind: "unresolved" };
 
     const tableOfSubnet = new Map<PolicyResource, PolicyResource | undefined>();
     let unresolvedAssociation = false;

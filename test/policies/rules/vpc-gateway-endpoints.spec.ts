@@ -34,6 +34,11 @@ describe("policies/rules/vpc-gateway-endpoints", () => {
     it("counts subnets with no default route as private (no NAT at all)", async () => {
         assert.equal((await messages(network({ nat: "none" }))).length, 2);
     });
+    it("is silent when a Route's table is unknown (it may be the public default route)", async () => {
+        const list = network({ nat: "none" }).filter(f => !f.name.startsWith("private-"));
+        named(list, "public-default").propertyDependencies = { gatewayId: ["igw"] };
+        assert.deepEqual(await messages(list), []);
+    });
     it("is silent when an endpoint's serviceName is unknown", async () => {
         const list = network({ gatewayEndpoints: true });
         named(list, "s3-endpoint").props.serviceName = UNKNOWN;
