@@ -91,4 +91,22 @@ describe("policies: the cross-az-guardrails pack", () => {
             assert.deepEqual(diagnostics, []);
         });
     });
+
+    describe("robustness", () => {
+        const kinds = ["kubernetes:core/v1:Service", "kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:DaemonSet", "kubernetes:networking.k8s.io/v1:Ingress",
+            "kubernetes:karpenter.sh/v1:NodePool", "kubernetes:batch/v1:CronJob", "aws:alb/targetGroup:TargetGroup", "aws:ec2/routeTable:RouteTable", "aws:ec2/route:Route",
+            "aws:ec2/subnet:Subnet", "aws:ec2/natGateway:NatGateway", "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:ec2/routeTableAssociation:RouteTableAssociation"];
+        const shapes: Record<string, any>[] = [
+            {}, { metadata: null, spec: null }, { metadata: UNKNOWN, spec: UNKNOWN, routes: UNKNOWN, targetType: UNKNOWN },
+            { metadata: { annotations: null }, spec: { template: null, jobTemplate: { spec: null }, selector: null, routes: [null] }, routes: [null, UNKNOWN] },
+        ];
+        it("never throws and never reports on empty, null or unknown shapes", async () => {
+            for (const props of shapes) {
+                const fixtures = [...network({ nat: "perAz", gatewayEndpoints: true }), ...kinds.map((type, i) => ({ type, name: `odd-${i}`, props }))];
+                const { diagnostics } = await runPolicies(allPolicies, fixtures, { config: loadConfig("prod") });
+                assert.deepEqual(diagnostics.filter(d => /can't run/.test(d.message)), [], JSON.stringify(props));
+                if (props.metadata === UNKNOWN) assert.deepEqual(diagnostics, []);
+            }
+        });
+    });
 });
