@@ -1,0 +1,45 @@
+/** Kubernetes type tokens: `kubernetes:<group>/<version>:<Kind>` (core group is `core`). */
+export interface KubernetesKind {
+    group: string;
+    version: string;
+    kind: string;
+}
+
+/**
+ * Parses a Kubernetes type token. Typed `@pulumi/kubernetes` classes, `kubernetes:yaml:ConfigFile`
+ * children and CustomResources all register as `kubernetes:<apiVersion>:<kind>`.
+ */
+export function kubernetesKind(type: string): KubernetesKind | undefined {
+    const match = /^kubernetes:([^:]+):([^:]+)$/.exec(type);
+    if (!match) return undefined;
+    const [groupVersion, kind] = [match[1], match[2]];
+    const slash = groupVersion.lastIndexOf("/");
+    if (slash < 0) return { group: "core", version: groupVersion, kind };
+    return { group: groupVersion.slice(0, slash), version: groupVersion.slice(slash + 1), kind };
+}
+
+/** True for a Kubernetes resource of one of the given kinds, in any API version. */
+export function isKind(type: string, group: string, ...kinds: string[]): boolean {
+    const k = kubernetesKind(type);
+    return k !== undefined && k.group === group && kinds.includes(k.kind);
+}
+
+/** Workload kinds whose pod template lives at spec.template.spec. */
+export const templatedWorkloads = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"];
+
+/** Path from a workload's props to its pod spec, or undefined when the type carries no pod spec. */
+export function podSpecPath(type: string): string[] | undefined {
+    const k = kubernetesKind(type);
+    if (!k) return undefined;
+    if (k.group === "core" && k.kind === "Pod") return ["spec"];
+    if ((k.group === "apps" || k.group === "batch") && templatedWorkloads.includes(k.kind)) return ["spec", "template", "spec"];
+    if (k.group === "batch" && k.kind === "CronJob") return ["spec", "jobTemplate", "spec", "template", "spec"];
+    return undefined;
+}
+
+/** Display name of a Kubernetes resource: namespace/name from metadata, else the Pulumi name. */
+export function displayName(metadata: any, fallback: string): string {
+    const name = typeof metadata?.name === "string" ? metadata.name : fallback;
+    const namespace = typeof metadata?.namespace === "string" ? metadata.namespace : "default";
+    return `${namespace}/${name}`;
+}

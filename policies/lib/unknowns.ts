@@ -1,0 +1,50 @@
+// The SDK marks these @internal (absent from its .d.ts) but they are the wire sentinels the engine
+// sends and the proxy keys its server uses, so read them from the SDK rather than copying them.
+const proxy: Record<string, string> = require("@pulumi/policy/proxy");
+const { getSpecialProxyTarget, isSpecialProxy } = proxy;
+
+/** The sentinels the engine sends for values that are unknown during preview. */
+const unknownSentinels = new Set<unknown>([
+    "unknownArchiveValue", "unknownArrayValue", "unknownAssetValue", "unknownBooleanValue",
+    "unknownNumberValue", "unknownObjectValue", "unknownStringValue",
+].map(key => proxy[key]));
+
+/** True when a value is unknown during preview (an engine sentinel). */
+export function isUnknown(value: unknown): boolean {
+    return unknownSentinels.has(value);
+}
+
+/**
+ * The plain object behind the SDK's unknown-checking proxy. Reading an unknown through the proxy
+ * throws, and the SDK turns that into an advisory "can't run during preview" diagnostic; the rules
+ * read raw props and test `isUnknown` themselves so an unknown stays silent.
+ */
+export function rawProps(props: unknown): Record<string, any> {
+    const p = props as any;
+    if (p && typeof p === "object" && p[isSpecialProxy] === true) {
+        return p[getSpecialProxyTarget] ?? {};
+    }
+    return (p ?? {}) as Record<string, any>;
+}
+
+/** Follows a path of keys; returns undefined if any step is missing, not an object, or unknown. */
+export function at(value: unknown, ...path: (string | number)[]): unknown {
+    let current: any = value;
+    for (const key of path) {
+        if (current === undefined || current === null || typeof current !== "object") return undefined;
+        current = current[key];
+        if (isUnknown(current)) return undefined;
+    }
+    return current;
+}
+
+/** True when some step of the path is an unknown sentinel (so the real value cannot be judged). */
+export function isUnknownAt(value: unknown, ...path: (string | number)[]): boolean {
+    let current: any = value;
+    for (const key of path) {
+        if (isUnknown(current)) return true;
+        if (current === undefined || current === null || typeof current !== "object") return false;
+        current = current[key];
+    }
+    return isUnknown(current);
+}

@@ -1,0 +1,48 @@
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { targetGroupTypes } from "../lib/aws-types";
+import { displayName, isKind } from "../lib/kubernetes";
+import { CROSS_AZ_PER_GB_EACH_DIRECTION } from "../lib/prices";
+import { isUnknown, rawProps } from "../lib/unknowns";
+
+const roundTrip = `$${(2 * CROSS_AZ_PER_GB_EACH_DIRECTION).toFixed(2)}/GB round trip`;
+const extraHop = `instance targets add a kube-proxy/NodePort hop, so with N zones every request has a (N-1)/N chance to cross zones at ${roundTrip}`;
+const albTargetType = "alb.ingress.kubernetes.io/target-type";
+const nlbTargetType = "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type";
+const legacyIngressClass = "kubernetes.io/ingress.class";
+
+/** Load balancers send traffic straight to pod IPs, not through a node port on a random instance. */
+export const lbTargetTypeIp: ResourceValidationPolicy = {
+    name: "lb-target-type-ip",
+    description: "Load balancer targets are pod IPs (target type ip), not instances.",
+    enforcementLevel: "mandatory",
+    validateResource: (args, reportViolation) => {
+        const props = rawProps(args.props);
+        const annotations = props.metadata?.annotations;
+        if (targetGroupTypes.has(args.type)) {
+            const targetType = props.targetType;
+            if (isUnknown(targetType) || targetType === "ip" || targetType === "lambda" || targetType === "alb") return;
+            reportViolation(
+                `Target group '${args.name}' has targetType ${targetType === undefined ? "unset (instance)" : `'${targetType}'`}: ${extraHop}. ` +
+                `Fix: set targetType: "ip".`,
+            );
+        } else if (isKind(args.type, "networking.k8s.io", "Ingress") || isKind(args.type, "extensions", "Ingress")) {
+            if (isUnknown(annotations) || isUnknown(props.spec) || isUnknown(props.spec?.ingressClassName)) return;
+            const ingressClass = props.spec?.ingressClassName ?? annotations?.[legacyIngressClass];
+            if (ingressClass !== "alb") return;
+            const value = annotations?.[albTargetType];
+            if (value === "ip" || isUnknown(value)) return;
+            reportViolation(
+                `Ingress ${displayName(props.metadata, args.name)} (class alb) has ${albTargetType} ${value === undefined ? "unset (instance)" : `'${value}'`}: ${extraHop}. ` +
+                `Fix: annotate ${albTargetType}: ip.`,
+            );
+        } else if (isKind(args.type, "core", "Service")) {
+            if (isUnknown(annotations) || isUnknown(props.spec) || props.spec?.type !== "LoadBalancer") return;
+            const value = annotations?.[nlbTargetType];
+            if (value === "ip" || isUnknown(value)) return;
+            reportViolation(
+                `LoadBalancer Service ${displayName(props.metadata, args.name)} has ${nlbTargetType} ${value === undefined ? "unset (instance)" : `'${value}'`}: ${extraHop}. ` +
+                `Fix: annotate ${nlbTargetType}: ip.`,
+            );
+        }
+    },
+};

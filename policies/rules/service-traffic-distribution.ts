@@ -1,0 +1,77 @@
+import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { displayName, isKind } from "../lib/kubernetes";
+import { CROSS_AZ_PER_GB_EACH_DIRECTION } from "../lib/prices";
+import { isUnknown, isUnknownAt, rawProps } from "../lib/unknowns";
+
+/** Values of spec.trafficDistribution that keep traffic in-zone. */
+export const zoneLocalDistributions = ["PreferSameZone", "PreferSameNode", "PreferClose"];
+
+/** A Service deliberately left on random routing, with why. */
+export interface ServiceExemption {
+    name: string;
+    /** Namespace; any namespace when omitted. */
+    namespace?: string;
+    reason: string;
+}
+
+interface Config {
+    exemptServices?: ServiceExemption[];
+}
+
+/** Whether this Service is routed through kube-proxy's endpoint selection (and not exempt). */
+function needsDistribution(args: ResourceValidationArgs): "yes" | "no" | "unknown" {
+    if (!isKind(args.type, "core", "Service")) return "no";
+    const props = rawProps(args.props);
+    if (isUnknownAt(props, "spec") || isUnknownAt(props, "spec", "type") || isUnknownAt(props, "spec", "clusterIP")) return "unknown";
+    const spec = props.spec ?? {};
+    if (spec.type === "ExternalName" || spec.clusterIP === "None") return "no";
+    if (isUnknownAt(props, "metadata") || isUnknownAt(props, "metadata", "name") || isUnknownAt(props, "metadata", "namespace")) return "unknown";
+    const name = props.metadata?.name ?? args.name;
+    const namespace = props.metadata?.namespace ?? "default";
+    const { exemptServices = [] } = args.getConfig<Config>();
+    if (exemptServices.some(e => e.name === name && (e.namespace === undefined || e.namespace === namespace))) return "no";
+    return "yes";
+}
+
+/** Services route to endpoints in the caller's zone (or node) instead of uniformly at random. */
+export const serviceTrafficDistribution: ResourceValidationPolicy = {
+    name: "service-traffic-distribution",
+    description: "ClusterIP, NodePort and LoadBalancer Services set spec.trafficDistribution so traffic stays in its zone.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            exemptServices: {
+                type: "array",
+                description: "Services left on random routing on purpose (e.g. a measurement baseline).",
+                items: {
+                    type: "object",
+                    properties: {
+                        name: { type: "string", minLength: 1 },
+                        namespace: { type: "string", minLength: 1 },
+                        reason: { type: "string", minLength: 1, pattern: "\\S" },
+                    },
+                    required: ["name", "reason"],
+                    additionalProperties: false,
+                },
+            },
+        },
+    },
+    validateResource: (args, reportViolation) => {
+        if (needsDistribution(args) !== "yes") return;
+        const props = rawProps(args.props);
+        const value = props.spec?.trafficDistribution;
+        if (isUnknown(value) || zoneLocalDistributions.includes(value)) return;
+        reportViolation(
+            `Service ${displayName(props.metadata, args.name)} ${value === undefined ? "has no spec.trafficDistribution" : `has spec.trafficDistribution '${value}'`}: ` +
+            `with endpoints in N zones every request has a (N-1)/N chance to cross zones at $${(2 * CROSS_AZ_PER_GB_EACH_DIRECTION).toFixed(2)}/GB round trip. ` +
+            `Fix: set spec.trafficDistribution: PreferSameZone (or exempt it in this policy's exemptServices with a reason).`,
+        );
+    },
+    remediateResource: args => {
+        if (needsDistribution(args) !== "yes") return undefined;
+        const props = rawProps(args.props);
+        const value = props.spec?.trafficDistribution;
+        if (isUnknown(value) || zoneLocalDistributions.includes(value)) return undefined;
+        return { ...props, spec: { ...props.spec, trafficDistribution: "PreferSameZone" } };
+    },
+};

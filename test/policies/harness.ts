@@ -1,0 +1,169 @@
+/**
+ * Runs policies the way @pulumi/policy 1.21's server (server.js) does, in-process: enforcement level
+ * resolution (pack config > policy default > pack default), `disabled` skipped, `remediate` reported
+ * as mandatory when validating, props wrapped in the SDK's `unknownCheckingProxy`, UnknownValueError
+ * turned into the SDK's advisory "can't run during preview" diagnostic, `notApplicable`, `getConfig`
+ * (config minus enforcementLevel), `stackTags`, stack resources linked by parent, dependencies and
+ * propertyDependencies, and remediation only for policies at level `remediate`.
+ */
+import Ajv from "ajv";
+import {
+    EnforcementLevel, Policies, Policy, PolicyResource, ResourceValidationArgs, ResourceValidationPolicy,
+    StackValidationPolicy, unknownCheckingProxy, UnknownValueError,
+} from "@pulumi/policy";
+
+const proxy: Record<string, string> = require("@pulumi/policy/proxy");
+
+/** What the engine sends for an unknown string (and most unknown values) during preview. */
+export const UNKNOWN: string = proxy.unknownStringValue;
+/** The engine's sentinels for unknown arrays and objects. */
+export const UNKNOWN_ARRAY: string = proxy.unknownArrayValue;
+export const UNKNOWN_OBJECT: string = proxy.unknownObjectValue;
+
+/** A resource as the engine would send it (properties deserialized, urns for references). */
+export interface Fixture {
+    type: string;
+    name: string;
+    props: Record<string, any>;
+    /** property name -> names of the fixtures it depends on */
+    propertyDependencies?: Record<string, string[]>;
+    parent?: string;
+}
+
+/** Pack config as in policies/config/<stack>.json: a level string or an object with enforcementLevel. */
+export type PackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
+
+export interface Diagnostic {
+    policyName: string;
+    message: string;
+    urn?: string;
+    enforcementLevel: EnforcementLevel;
+}
+
+export interface RunResult {
+    diagnostics: Diagnostic[];
+    notApplicable: string[];
+}
+
+export const urnOf = (f: Pick<Fixture, "type" | "name">) => `urn:pulumi:test::cross-az-platform::${f.type}::${f.name}`;
+
+class NotApplicableError extends Error {}
+const throwNotApplicable = (reason?: string): never => { throw new NotApplicableError(reason ?? "Policy does not apply"); };
+
+function normalize(config: PackConfig = {}): Record<string, Record<string, unknown>> {
+    return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? { enforcementLevel: v } : v]));
+}
+
+function levelOf(policy: Policy, config: Record<string, Record<string, unknown>>, packLevel: EnforcementLevel): EnforcementLevel {
+    return (config[policy.name]?.enforcementLevel as EnforcementLevel | undefined) || policy.enforcementLevel || packLevel;
+}
+
+function getConfigFor(policy: Policy, config: Record<string, Record<string, unknown>>) {
+    return <T extends object>(): T => {
+        const { enforcementLevel: _ignored, ...rest } = config[policy.name] ?? {};
+        return rest as T;
+    };
+}
+
+function reporter(policy: Policy, level: EnforcementLevel, out: Diagnostic[], defaultUrn?: string) {
+    // Mirrors makeReportViolationFun for string messages: description, newline, message.
+    return (message: any, urn?: string) => {
+        out.push({ policyName: policy.name, message: message ? `${policy.description}\n${message}` : policy.description!, urn: urn ?? defaultUrn, enforcementLevel: level });
+    };
+}
+
+function handle(e: unknown, policy: Policy, result: RunResult) {
+    if (e instanceof UnknownValueError) {
+        result.diagnostics.push({ policyName: policy.name, message: `can't run policy '${policy.name}' during preview: ${(e as Error).message}`, enforcementLevel: "advisory" });
+    } else if (e instanceof NotApplicableError) {
+        result.notApplicable.push(policy.name);
+    } else {
+        throw e;
+    }
+}
+
+function resourceArgs(policy: Policy, f: Fixture, config: Record<string, Record<string, unknown>>, stackTags: Map<string, string>): ResourceValidationArgs {
+    const props = unknownCheckingProxy(structuredClone(f.props));
+    return {
+        type: f.type, props, urn: urnOf(f), name: f.name, opts: { protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: {} } as any,
+        stackTags, getConfig: getConfigFor(policy, config), notApplicable: throwNotApplicable,
+        isType: () => false, asType: () => undefined,
+    } as ResourceValidationArgs;
+}
+
+/** Runs every resource policy over each fixture and every stack policy over all of them. */
+export async function runPolicies(policies: Policies, fixtures: Fixture[], options: { config?: PackConfig; packLevel?: EnforcementLevel; stackTags?: Record<string, string> } = {}): Promise<RunResult> {
+    const config = normalize(options.config);
+    const stackTags = new Map(Object.entries(options.stackTags ?? {}));
+    const result: RunResult = { diagnostics: [], notApplicable: [] };
+    for (const policy of policies) {
+        let level = levelOf(policy, config, options.packLevel ?? "advisory");
+        if (level === "disabled") continue;
+        if (level === "remediate") level = "mandatory";
+        if ("validateResource" in policy) {
+            const p = policy as ResourceValidationPolicy;
+            if (!p.validateResource) { result.notApplicable.push(p.name); continue; }
+            const validations = Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
+            for (const f of fixtures) {
+                for (const validate of validations) {
+                    try {
+                        await validate(resourceArgs(p, f, config, stackTags), reporter(p, level, result.diagnostics, urnOf(f)));
+                    } catch (e) { handle(e, p, result); }
+                }
+            }
+        } else {
+            const p = policy as StackValidationPolicy;
+            const resources = fixtures.map(f => {
+                const props = unknownCheckingProxy(structuredClone(f.props));
+                return { type: f.type, props, urn: urnOf(f), name: f.name, opts: {} as any, dependencies: [], propertyDependencies: {}, isType: () => false, asType: () => undefined } as PolicyResource;
+            });
+            const byName = new Map(fixtures.map((f, i) => [f.name, resources[i]]));
+            fixtures.forEach((f, i) => {
+                const r = resources[i];
+                if (f.parent) r.parent = byName.get(f.parent);
+                for (const [property, names] of Object.entries(f.propertyDependencies ?? {})) {
+                    r.propertyDependencies[property] = names.map(n => byName.get(n)).filter((x): x is PolicyResource => x !== undefined);
+                }
+                r.dependencies = [...new Set(Object.values(r.propertyDependencies).flat())];
+            });
+            try {
+                await p.validateStack({ resources, getConfig: getConfigFor(p, config), stackTags, notApplicable: throwNotApplicable } as any, reporter(p, level, result.diagnostics));
+            } catch (e) { handle(e, p, result); }
+        }
+    }
+    return result;
+}
+
+/** Runs remediations like the server's Remediate: only policies at level remediate, in order. */
+export async function remediate(policies: Policies, fixture: Fixture, options: { config?: PackConfig } = {}): Promise<Record<string, any> | undefined> {
+    const config = normalize(options.config);
+    let props: Record<string, any> | undefined;
+    for (const policy of policies) {
+        if (levelOf(policy, config, "advisory") !== "remediate" || !("remediateResource" in policy)) continue;
+        const p = policy as ResourceValidationPolicy;
+        if (!p.remediateResource) continue;
+        const args = resourceArgs(p, { ...fixture, props: props ?? fixture.props }, config, new Map());
+        const out = await p.remediateResource(args);
+        if (out) props = JSON.parse(JSON.stringify(out));
+    }
+    return props;
+}
+
+/**
+ * Validates one policy's config as the engine does before Configure: the policy's configSchema as a
+ * JSON-schema object plus enforcementLevel. Returns ajv's error text, or undefined when valid.
+ */
+export function validatePolicyConfig(policy: Policy, value: PackConfig[string]): string | undefined {
+    const config = typeof value === "string" ? { enforcementLevel: value } : value;
+    const schema = {
+        type: "object",
+        properties: {
+            enforcementLevel: { enum: ["advisory", "mandatory", "remediate", "disabled"] },
+            ...(policy.configSchema?.properties ?? {}),
+        },
+        required: policy.configSchema?.required ?? [],
+    };
+    const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+    const validate = ajv.compile(schema);
+    return validate(structuredClone(config)) ? undefined : ajv.errorsText(validate.errors);
+}

@@ -1,0 +1,35 @@
+import assert from "node:assert/strict";
+import { internalTrafficPolicyLocal } from "../../../policies/rules/internal-traffic-policy-local";
+import { Fixture, runPolicies, UNKNOWN } from "../harness";
+
+const service = (selector: unknown, internalTrafficPolicy = "Local"): Fixture => ({
+    type: "kubernetes:core/v1:Service", name: "node-agent",
+    props: { metadata: { name: "node-agent", namespace: "ops" }, spec: { selector, internalTrafficPolicy, ports: [{ port: 9100 }] } },
+});
+const workload = (kind: string, labels: unknown, namespace = "ops"): Fixture => ({
+    type: `kubernetes:apps/v1:${kind}`, name: `${kind.toLowerCase()}-agent`,
+    props: { metadata: { name: "agent", namespace }, spec: { selector: { matchLabels: { app: "agent" } }, template: { metadata: { labels }, spec: { containers: [] } } } },
+});
+
+async function messages(list: Fixture[]) {
+    return (await runPolicies([internalTrafficPolicyLocal], list)).diagnostics.map(d => d.message);
+}
+
+describe("policies/rules/internal-traffic-policy-local", () => {
+    it("passes Local on a DaemonSet-backed Service and ignores Cluster", async () => {
+        assert.deepEqual(await messages([service({ app: "agent" }), workload("DaemonSet", { app: "agent", tier: "node" })]), []);
+        assert.deepEqual(await messages([service({ app: "agent" }, "Cluster"), workload("Deployment", { app: "agent" })]), []);
+    });
+    it("flags Local on a Deployment-backed Service", async () => {
+        const [message] = await messages([service({ app: "agent" }), workload("Deployment", { app: "agent" })]);
+        assert.match(message, /Service ops\/node-agent sets internalTrafficPolicy: Local but selects no DaemonSet pods.*Fix: use spec\.trafficDistribution: PreferSameZone/);
+    });
+    it("does not count a DaemonSet in another namespace", async () => {
+        assert.equal((await messages([service({ app: "agent" }), workload("DaemonSet", { app: "agent" }, "kube-system")])).length, 1);
+    });
+    it("is silent when the selector or DaemonSet labels are unknown", async () => {
+        assert.deepEqual(await messages([service(UNKNOWN)]), []);
+        assert.deepEqual(await messages([service({ app: UNKNOWN })]), []);
+        assert.deepEqual(await messages([service({ app: "agent" }), workload("DaemonSet", UNKNOWN)]), []);
+    });
+});

@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import { lbTargetTypeIp } from "../../../policies/rules/lb-target-type-ip";
+import { Fixture, runPolicies, UNKNOWN, UNKNOWN_OBJECT } from "../harness";
+
+async function messages(fixture: Fixture) {
+    const { diagnostics } = await runPolicies([lbTargetTypeIp], [fixture]);
+    return diagnostics.map(d => d.message);
+}
+
+const targetGroup = (type: string, props: aws.lb.TargetGroupArgs | Record<string, unknown>): Fixture =>
+    ({ type, name: "tg", props: { port: 8080, protocol: "HTTP", vpcId: UNKNOWN, ...props } });
+
+const ingress = (annotations: Record<string, string>, spec: Record<string, unknown> = { ingressClassName: "alb" }): Fixture => {
+    const props: k8s.networking.v1.IngressArgs = { metadata: { name: "web", namespace: "shop", annotations }, spec: { ...spec, rules: [] } };
+    return { type: "kubernetes:networking.k8s.io/v1:Ingress", name: "web", props: props as Record<string, any> };
+};
+
+const lbService = (annotations: Record<string, string>, type = "LoadBalancer"): Fixture => {
+    const props: k8s.core.v1.ServiceArgs = { metadata: { name: "edge", annotations }, spec: { type, ports: [{ port: 80 }], trafficDistribution: "PreferSameZone" } };
+    return { type: "kubernetes:core/v1:Service", name: "edge", props: props as Record<string, any> };
+};
+
+describe("policies/rules/lb-target-type-ip", () => {
+    for (const type of ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup", "aws:elasticloadbalancingv2/targetGroup:TargetGroup"]) {
+        describe(type, () => {
+            it("passes ip, lambda and alb; is silent on an unknown targetType", async () => {
+                for (const targetType of ["ip", "lambda", "alb", UNKNOWN]) assert.deepEqual(await messages(targetGroup(type, { targetType })), []);
+            });
+            it("rejects a missing targetType (instance)", async () => {
+                const [message, ...rest] = await messages(targetGroup(type, {}));
+                assert.equal(rest.length, 0);
+                assert.match(message, /Target group 'tg' has targetType unset \(instance\).*\(N-1\)\/N chance to cross zones at \$0\.02\/GB round trip\. Fix: set targetType: "ip"\./);
+            });
+            it("rejects targetType instance", async () => {
+                assert.match((await messages(targetGroup(type, { targetType: "instance" })))[0], /targetType 'instance'/);
+            });
+        });
+    }
+
+    describe("Ingress", () => {
+        it("passes an alb Ingress annotated target-type ip, and Ingresses of other classes", async () => {
+            assert.deepEqual(await messages(ingress({ "alb.ingress.kubernetes.io/target-type": "ip" })), []);
+            assert.deepEqual(await messages(ingress({}, { ingressClassName: "nginx" })), []);
+        });
+        it("rejects an alb Ingress (ingressClassName) without the annotation", async () => {
+            assert.match((await messages(ingress({})))[0], /Ingress shop\/web \(class alb\) has alb\.ingress\.kubernetes\.io\/target-type unset \(instance\).*Fix: annotate alb\.ingress\.kubernetes\.io\/target-type: ip\./);
+        });
+        it("rejects an alb Ingress (legacy class annotation) with target-type instance", async () => {
+            const found = await messages(ingress({ "kubernetes.io/ingress.class": "alb", "alb.ingress.kubernetes.io/target-type": "instance" }, {}));
+            assert.match(found[0], /target-type 'instance'/);
+        });
+        it("is silent when the class or annotations are unknown", async () => {
+            assert.deepEqual(await messages(ingress({}, { ingressClassName: UNKNOWN })), []);
+            const f = ingress({});
+            f.props.metadata.annotations = UNKNOWN_OBJECT;
+            assert.deepEqual(await messages(f), []);
+        });
+    });
+
+    describe("LoadBalancer Service (typed and as from YAML)", () => {
+        it("passes nlb-target-type ip and ignores ClusterIP Services", async () => {
+            assert.deepEqual(await messages(lbService({ "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip" })), []);
+            assert.deepEqual(await messages(lbService({}, "ClusterIP")), []);
+        });
+        it("rejects a LoadBalancer Service without the NLB target type annotation", async () => {
+            assert.match((await messages(lbService({})))[0], /LoadBalancer Service default\/edge has service\.beta\.kubernetes\.io\/aws-load-balancer-nlb-target-type unset \(instance\).*Fix: annotate/);
+        });
+        it("rejects the same Service as a kubernetes:yaml:ConfigFile child (apiVersion/kind in props)", async () => {
+            const f = lbService({ "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "instance" });
+            f.props = { apiVersion: "v1", kind: "Service", ...f.props };
+            f.name = "edge-yaml";
+            assert.match((await messages(f))[0], /nlb-target-type 'instance'/);
+        });
+    });
+});

@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { natGatewayPerAz } from "../../../policies/rules/nat-gateway-per-az";
+import { Fixture, runPolicies, UNKNOWN } from "../harness";
+import { named, network } from "../fixtures/network";
+
+async function violations(fixtures: Fixture[]) {
+    const { diagnostics } = await runPolicies([natGatewayPerAz], fixtures);
+    return diagnostics;
+}
+
+describe("policies/rules/nat-gateway-per-az", () => {
+    it("passes one NAT gateway per AZ, during preview and with known ids", async () => {
+        assert.deepEqual(await violations(network({ nat: "perAz" })), []);
+        assert.deepEqual(await violations(network({ nat: "perAz", knownIds: true })), []);
+        assert.deepEqual(await violations(network({ nat: "perAz", inlineRoutes: true })), []);
+    });
+
+    it("rejects a single NAT gateway serving several AZs, once per foreign-AZ subnet", async () => {
+        const found = await violations(network({ nat: "single" }));
+        assert.equal(found.length, 2);
+        assert.match(found[0].message, /Subnet 'private-1' in us-east-1b sends 0\.0\.0\.0\/0 to NAT gateway 'nat-0' in us-east-1a/);
+        assert.match(found[0].message, /\$0\.02\/GB round trip/);
+        assert.match(found[0].message, /Fix: give us-east-1b its own NAT gateway/);
+        assert.equal(found[0].enforcementLevel, "mandatory");
+        assert.match(found[1].urn!, /::private-2$/);
+    });
+
+    it("rejects a NAT in every AZ with crossed routes", async () => {
+        const found = await violations(network({ nat: "crossed" }));
+        assert.equal(found.length, 3);
+        assert.match(found[0].message, /'private-0' in us-east-1a .* NAT gateway 'nat-1' in us-east-1b/);
+    });
+
+    it("finds the crossing with known ids and no propertyDependencies, and with inline routes", async () => {
+        assert.equal((await violations(network({ nat: "single", knownIds: true }))).length, 2);
+        assert.equal((await violations(network({ nat: "single", inlineRoutes: true }))).length, 2);
+        assert.equal((await violations(network({ nat: "crossed", inlineRoutes: true, knownIds: true }))).length, 3);
+    });
+
+    it("ignores a VPC with no NAT gateway and passes a regional NAT gateway", async () => {
+        assert.deepEqual(await violations(network({ nat: "none" })), []);
+        assert.deepEqual(await violations(network({ nat: "regional" })), []);
+    });
+
+    it("follows MainRouteTableAssociation for subnets without an explicit association", async () => {
+        const fixtures = network({ nat: "single" }).filter(f => f.name !== "private-1-assoc" && f.name !== "private-2-assoc");
+        fixtures.push({ type: "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation", name: "main", props: { vpcId: UNKNOWN, routeTableId: UNKNOWN }, propertyDependencies: { vpcId: ["vpc"], routeTableId: ["private-0-rt"] } });
+        const found = await violations(fixtures);
+        assert.equal(found.length, 2);
+        assert.match(found[0].message, /'private-1' in us-east-1b/);
+    });
+
+    describe("unknown values stay silent (no violation, no can't-run diagnostic)", () => {
+        const cases: [string, (f: Fixture[]) => void][] = [
+            ["NAT subnetId unknown and no dependency", f => { named(f, "nat-0").propertyDependencies = {}; }],
+            ["subnet AZ unknown", f => { named(f, "private-1").props.availabilityZone = UNKNOWN; named(f, "private-2").props.availabilityZone = UNKNOWN; }],
+            ["route natGatewayId unknown and no dependency", f => { for (const n of ["private-1-default", "private-2-default"]) named(f, n).propertyDependencies = {}; }],
+            ["association subnetId unknown and no dependency", f => { for (const n of ["private-1-assoc", "private-2-assoc"]) named(f, n).propertyDependencies = {}; }],
+            ["route destination unknown", f => { for (const n of ["private-1-default", "private-2-default"]) named(f, n).props.destinationCidrBlock = UNKNOWN; }],
+        ];
+        for (const [label, mutate] of cases) {
+            it(label, async () => {
+                const fixtures = network({ nat: "single" });
+                mutate(fixtures);
+                assert.deepEqual(await violations(fixtures), []);
+            });
+        }
+        it("inline routes unknown", async () => {
+            const fixtures = network({ nat: "single", inlineRoutes: true });
+            for (const n of ["private-1-rt", "private-2-rt"]) named(fixtures, n).props.routes = UNKNOWN;
+            assert.deepEqual(await violations(fixtures), []);
+        });
+    });
+});

@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import * as k8s from "@pulumi/kubernetes";
+import { serviceTrafficDistribution } from "../../../policies/rules/service-traffic-distribution";
+import { Fixture, PackConfig, remediate, runPolicies, UNKNOWN, validatePolicyConfig } from "../harness";
+
+const service = (spec: Record<string, unknown>, metadata: Record<string, unknown> = { name: "api", namespace: "shop" }): Fixture => {
+    const props: k8s.core.v1.ServiceArgs = { metadata, spec: { selector: { app: "api" }, ports: [{ port: 80 }], ...spec } };
+    return { type: "kubernetes:core/v1:Service", name: "api", props: props as Record<string, any> };
+};
+
+async function messages(fixture: Fixture, config?: PackConfig) {
+    const { diagnostics } = await runPolicies([serviceTrafficDistribution], [fixture], { config });
+    return diagnostics.map(d => d.message);
+}
+
+describe("policies/rules/service-traffic-distribution", () => {
+    it("passes PreferSameZone, PreferSameNode and PreferClose for every routed Service type", async () => {
+        for (const type of [undefined, "ClusterIP", "NodePort", "LoadBalancer"]) {
+            for (const trafficDistribution of ["PreferSameZone", "PreferSameNode", "PreferClose"]) {
+                assert.deepEqual(await messages(service({ type, trafficDistribution })), []);
+            }
+        }
+    });
+
+    it("rejects a Service without trafficDistribution (default ClusterIP), typed and from YAML", async () => {
+        const [message] = await messages(service({}));
+        assert.match(message, /Service shop\/api has no spec\.trafficDistribution: .*\(N-1\)\/N chance to cross zones at \$0\.02\/GB round trip\. Fix: set spec\.trafficDistribution: PreferSameZone/);
+        const yaml = service({ type: "NodePort" });
+        yaml.props = { apiVersion: "v1", kind: "Service", ...yaml.props };
+        assert.equal((await messages(yaml)).length, 1);
+    });
+
+    it("rejects an unrecognised trafficDistribution value", async () => {
+        assert.match((await messages(service({ type: "LoadBalancer", trafficDistribution: "Random" })))[0], /has spec\.trafficDistribution 'Random'/);
+    });
+
+    it("exempts headless and ExternalName Services", async () => {
+        assert.deepEqual(await messages(service({ clusterIP: "None" })), []);
+        assert.deepEqual(await messages(service({ type: "ExternalName", externalName: "db.example.com" })), []);
+    });
+
+    it("is silent when spec, type, clusterIP or trafficDistribution is unknown", async () => {
+        assert.deepEqual(await messages(service({ trafficDistribution: UNKNOWN })), []);
+        assert.deepEqual(await messages(service({ type: UNKNOWN })), []);
+        assert.deepEqual(await messages(service({ clusterIP: UNKNOWN })), []);
+        const f = service({});
+        f.props.spec = UNKNOWN;
+        assert.deepEqual(await messages(f), []);
+    });
+
+    describe("exemptServices", () => {
+        const exempt = { name: "zone-echo-baseline", namespace: "crossaz-measurement", reason: "random-routing baseline for the measurement" };
+        const baseline = service({}, { name: "zone-echo-baseline", namespace: "crossaz-measurement" });
+
+        it("exempts the named Service in its namespace only", async () => {
+            const config: PackConfig = { "service-traffic-distribution": { enforcementLevel: "mandatory", exemptServices: [exempt] } };
+            assert.deepEqual(await messages(baseline, config), []);
+            assert.equal((await messages(service({}, { name: "zone-echo-baseline", namespace: "other" }), config)).length, 1);
+        });
+
+        it("accepts the exemption list under the policy's configSchema and rejects a missing or empty reason", () => {
+            assert.equal(validatePolicyConfig(serviceTrafficDistribution, { exemptServices: [exempt] }), undefined);
+            assert.match(validatePolicyConfig(serviceTrafficDistribution, { exemptServices: [{ name: "x" }] })!, /must have required property 'reason'/);
+            assert.match(validatePolicyConfig(serviceTrafficDistribution, { exemptServices: [{ name: "x", reason: "" }] })!, /reason/);
+            assert.match(validatePolicyConfig(serviceTrafficDistribution, { exemptServices: [{ name: "x", reason: "   " }] })!, /reason/);
+        });
+    });
+
+    describe("remediation", () => {
+        const config: PackConfig = { "service-traffic-distribution": "remediate" };
+
+        it("sets PreferSameZone when the stack runs the policy at remediate", async () => {
+            const fixed = await remediate([serviceTrafficDistribution], service({ type: "NodePort" }), { config });
+            assert.equal(fixed?.spec.trafficDistribution, "PreferSameZone");
+            assert.equal(fixed?.spec.type, "NodePort");
+            assert.deepEqual(await messages({ ...service({}), props: fixed! }), []);
+        });
+
+        it("leaves compliant, headless and unknown Services alone, and does nothing at mandatory", async () => {
+            assert.equal(await remediate([serviceTrafficDistribution], service({ trafficDistribution: "PreferSameNode" }), { config }), undefined);
+            assert.equal(await remediate([serviceTrafficDistribution], service({ clusterIP: "None" }), { config }), undefined);
+            assert.equal(await remediate([serviceTrafficDistribution], service({ trafficDistribution: UNKNOWN }), { config }), undefined);
+            assert.equal(await remediate([serviceTrafficDistribution], service({})), undefined);
+        });
+
+        it("reports a still-violating Service as mandatory when the level is remediate", async () => {
+            const { diagnostics } = await runPolicies([serviceTrafficDistribution], [service({})], { config });
+            assert.equal(diagnostics[0].enforcementLevel, "mandatory");
+        });
+    });
+});

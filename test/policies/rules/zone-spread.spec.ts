@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import * as k8s from "@pulumi/kubernetes";
+import { zoneSpread } from "../../../policies/rules/zone-spread";
+import { Fixture, PackConfig, runPolicies, UNKNOWN } from "../harness";
+
+const zone = "topology.kubernetes.io/zone";
+const workload = (kind: "Deployment" | "StatefulSet", replicas: unknown, constraints?: unknown): Fixture => {
+    const props: k8s.apps.v1.DeploymentArgs = {
+        metadata: { name: "api", namespace: "shop" },
+        spec: {
+            replicas: replicas as number, selector: { matchLabels: { app: "api" } },
+            template: { metadata: { labels: { app: "api" } }, spec: { containers: [{ name: "api", image: "api:1" }], topologySpreadConstraints: constraints as any } },
+        },
+    };
+    return { type: `kubernetes:apps/v1:${kind}`, name: "api", props: props as Record<string, any> };
+};
+const spread = (minDomains?: unknown) => [{ topologyKey: zone, maxSkew: 1, whenUnsatisfiable: "DoNotSchedule", minDomains, labelSelector: { matchLabels: { app: "api" } } }];
+
+async function messages(fixture: Fixture, config?: PackConfig) {
+    return (await runPolicies([zoneSpread], [fixture], { config })).diagnostics.map(d => d.message);
+}
+
+describe("policies/rules/zone-spread", () => {
+    for (const kind of ["Deployment", "StatefulSet"] as const) {
+        it(`passes a ${kind} spread on the zone key with minDomains 3, and single-replica ones`, async () => {
+            assert.deepEqual(await messages(workload(kind, 3, spread(3))), []);
+            assert.deepEqual(await messages(workload(kind, 1)), []);
+            assert.deepEqual(await messages(workload(kind, undefined)), []);
+        });
+        it(`flags a multi-replica ${kind} with no zone constraint`, async () => {
+            assert.match((await messages(workload(kind, 3)))[0], new RegExp(`${kind} shop/api runs 3 replicas with no topologySpreadConstraint on topology\\.kubernetes\\.io/zone.*Fix: add`));
+        });
+    }
+    it("flags minDomains below the zone count, and honours zoneCount from config", async () => {
+        assert.match((await messages(workload("Deployment", 3, spread(2))))[0], /minDomains 2, below the 3 zones/);
+        assert.match((await messages(workload("Deployment", 3, spread())))[0], /minDomains unset/);
+        assert.deepEqual(await messages(workload("Deployment", 3, spread(2)), { "zone-spread": { zoneCount: 2 } }), []);
+    });
+    it("is silent on unknown replicas, constraints or minDomains", async () => {
+        assert.deepEqual(await messages(workload("Deployment", UNKNOWN)), []);
+        assert.deepEqual(await messages(workload("Deployment", 3, UNKNOWN)), []);
+        assert.deepEqual(await messages(workload("Deployment", 3, spread(UNKNOWN))), []);
+    });
+});
