@@ -1,0 +1,69 @@
+// CLI: npm run ci -- preview|up --stack dev [--stack prod ...] [--parallel N] [--summary FILE] [--json]
+import { existsSync, appendFileSync } from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { LocalWorkspace } from "@pulumi/pulumi/automation";
+import { MissingCliError, Operation, exitCode, runStacks } from "./ci-driver";
+import { summaryJson, summaryMarkdown } from "./ci-summary";
+
+const projectRoot = path.resolve(__dirname, "..");
+const usage = "usage: npm run ci -- preview|up --stack NAME [--stack NAME ...] [--parallel N] [--summary FILE] [--json]";
+
+function usageError(message: string): never {
+    process.stderr.write(`${message}\n${usage}\n`);
+    process.exit(2);
+}
+
+async function main(): Promise<number> {
+    let parsed;
+    try {
+        parsed = parseArgs({
+            allowPositionals: true,
+            options: {
+                stack: { type: "string", multiple: true },
+                parallel: { type: "string", default: "1" },
+                summary: { type: "string" },
+                json: { type: "boolean", default: false },
+            },
+        });
+    } catch (err) {
+        usageError((err as Error).message);
+    }
+    const { values, positionals } = parsed;
+    const operation = positionals[0];
+    if (positionals.length !== 1 || (operation !== "preview" && operation !== "up")) {
+        usageError(`operation must be preview|up, got ${positionals.join(" ") || "nothing"}`);
+    }
+    if (!values.stack?.length) usageError("--stack is required");
+    const parallel = Number(values.parallel);
+    if (!Number.isInteger(parallel) || parallel < 1) usageError(`--parallel must be a positive integer, got ${values.parallel}`);
+
+    const reports = await runStacks({
+        operation: operation as Operation,
+        stacks: values.stack,
+        parallel,
+        openStack: (stackName) => LocalWorkspace.createOrSelectStack({ stackName, workDir: projectRoot }),
+        policyPackPath: path.join(projectRoot, "policies"),
+        policyConfigFor: (stack) => {
+            const file = path.join(projectRoot, "policies", "config", `${stack}.json`);
+            return existsSync(file) ? file : undefined;
+        },
+    });
+    const summaryFile = values.summary ?? process.env.GITHUB_STEP_SUMMARY;
+    if (summaryFile) appendFileSync(summaryFile, summaryMarkdown(reports) + "\n");
+    if (values.json) process.stdout.write(JSON.stringify(summaryJson(reports), null, 2) + "\n");
+    else process.stderr.write(summaryMarkdown(reports) + "\n");
+    return exitCode(reports);
+}
+
+main().then(
+    (code) => process.exit(code),
+    (err) => {
+        if (err instanceof MissingCliError) {
+            process.stderr.write(err.message + "\n");
+            process.exit(2);
+        }
+        process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+    },
+);
