@@ -58,6 +58,8 @@ export interface Diagnostic {
 
 export interface Remediation {
     policy: string;
+    /** The policy's description. */
+    description: string;
     /** The remediated properties, when the policy changed the resource. */
     properties?: Record<string, unknown>;
     /** Why the remediation could not run, when it could not. */
@@ -166,6 +168,7 @@ export class PolicyPackClient {
         const response = await this.call<analyzerProto.AnalyzeRequest, analyzerProto.RemediateResponse>("remediate", request);
         return response.getRemediationsList().map(r => ({
             policy: r.getPolicyname(),
+            description: r.getDescription(),
             properties: r.getProperties()?.toJavaScript() as Record<string, unknown> | undefined,
             diagnostic: r.getDiagnostic() || undefined,
         }));

@@ -47,7 +47,7 @@ export function humanReport(result: PreviewResult): string {
     const usd = (n: number) => `$${n.toFixed(2)}`;
     const rows = result.cost.lines.map(l => [l.item, usd(l.before), usd(l.after), `before: ${result.costFormulas[l.item].before}`]);
     const withAfter = rows.flatMap((row, i) => [row, ["", "", "", `after:  ${result.costFormulas[result.cost.lines[i].item].after}`]]);
-    withAfter.push(["total", usd(result.cost.totals.before), usd(result.cost.totals.after), `saving ${usd(result.cost.totals.before - result.cost.totals.after)}`]);
+    withAfter.push(["total", usd(result.cost.totals.before), usd(result.cost.totals.after), savingPhrase(result.cost.totals.before - result.cost.totals.after)]);
     out.push(...table(["item", "before", "after", "formula inputs"], withAfter, [false, true, true, false]));
     for (const note of result.notes) out.push(`  note: ${note}`);
     out.push("");
@@ -59,6 +59,8 @@ export function humanReport(result: PreviewResult): string {
     out.push(mandatory > 0 ? `FAIL: ${counts} (exit 1)` : `PASS: ${counts} (exit 0)`);
     return out.join("\n");
 }
+
+const savingPhrase = (saving: number) => saving >= 0 ? `saves $${saving.toFixed(2)}/month` : `costs $${(-saving).toFixed(2)}/month more`;
 
 function table(header: string[], rows: string[][], alignRight: boolean[]): string[] {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));

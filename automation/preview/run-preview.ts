@@ -135,7 +135,7 @@ async function analyze(pack: PolicyPackClient, resources: RegisteredResource[], 
             for (const remediation of await pack.remediate(resource)) {
                 if (remediation.properties) {
                     resource.properties = remediation.properties;
-                    violations.push({ policy: remediation.policy, level: "remediated", urn: resource.urn, message: `remediated by ${remediation.policy}` });
+                    violations.push({ policy: remediation.policy, level: "remediated", urn: resource.urn, message: `remediated: ${remediation.description}` });
                 } else if (remediation.diagnostic) {
                     violations.push({ policy: remediation.policy, level: "advisory", urn: resource.urn, message: remediation.diagnostic });
                 }

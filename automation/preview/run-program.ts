@@ -81,11 +81,11 @@ export async function runProgram(stack: StackSettings): Promise<ProgramRun> {
             return typeof exported === "function" ? await exported() : exported;
         });
         await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
-        // A failed registration surfaces as a rejection nobody awaits; give it one turn to arrive.
-        await new Promise(resolve => setImmediate(resolve));
     } catch (error) {
-        throw new PreviewError(`program ${stack.programDir} failed: ${oneLine(error)}`);
+        asyncFailure ??= error;
     } finally {
+        // A failed program or registration also rejects promises nobody awaits; let them arrive here, not crash the process.
+        await new Promise(resolve => setImmediate(resolve));
         process.off("unhandledRejection", onAsyncFailure);
         process.off("uncaughtException", onAsyncFailure);
         restoreResolution();
