@@ -92,7 +92,7 @@ export class PolicyPackClient {
             throw new PreviewError(`policy pack ${dir} cannot resolve @pulumi/pulumi: run npm ci`);
         }
         // The engine address is only used for log messages; there is no engine here, and the pack does not need one to answer.
-        const child = spawn(process.execPath, [runner, "127.0.0.1:0", dir], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, [runner, "127.0.0.1:0", dir], { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
         const port = await readPort(child, dir);
         const client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
             "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
@@ -240,7 +240,10 @@ function readPort(child: ChildProcess, dir: string): Promise<number> {
         const fail = (why: string) => {
             clearTimeout(timer);
             if (child.exitCode === null) child.kill();
-            const detail = stderr.split("\n").map(l => l.trim()).find(l => l && !l.startsWith("at ")) ?? "";
+            // The pack's runner wraps the cause ("Error: [runtime] Running program ... failed"): show the cause.
+            const lines = stderr.replace(/\x1b\[[0-9;]*m/g, "").split("\n").map(l => l.trim()).filter(l => l && !l.startsWith("at "));
+            const detail = lines.find(l => /error TS\d+/.test(l))
+                ?? lines.find(l => /^\w*Error\b/.test(l) && !l.includes("[runtime]")) ?? lines[0] ?? "";
             reject(new PreviewError(`policy pack ${dir} ${why}${detail ? `: ${detail}` : ""}`));
         };
         const timer = setTimeout(() => fail(`printed no port within ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS);
