@@ -68,7 +68,7 @@ export async function runOfflinePreview(options: PreviewOptions): Promise<Previe
         await pack.configureStack(stack.project, stack.stack, stack.config, stack.secretKeys);
         await pack.configure(config);
         const remediating = Object.values(config).some(c => c.enforcementLevel === "remediate");
-        const { analyzed, violations } = await analyze(pack, run.resources, remediating);
+        const { analyzed, violations } = await evaluatePolicies(pack, run.resources, remediating);
         const cost = costReport(run.resources, analyzed, traffic.profile, traffic.perServiceGbPerMonth);
         return {
             stack: stack.stack,
@@ -121,7 +121,7 @@ function readTraffic(stack: StackSettings): { section?: unknown; profile: Traffi
  * Per resource, in registration order as the engine meets them: Remediate first when a policy
  * remediates (its output replaces the inputs), then Analyze; then AnalyzeStack over all of them.
  */
-async function analyze(pack: PolicyPackClient, resources: RegisteredResource[], remediating: boolean) {
+export async function evaluatePolicies(pack: PolicyPackClient, resources: RegisteredResource[], remediating: boolean) {
     const analyzed = new Map<string, AnalyzedResource>();
     const violations: PreviewResult["violations"] = [];
     for (const r of resources) {
