@@ -26,7 +26,7 @@ function cell(index: number): RegisteredResource[] {
         const qualified = `${type}::${name}-${index}`;
         const r: RegisteredResource = {
             urn: `${STACK}::${qualified}`, type, name: `${name}-${index}`, custom: true, remote: false,
-            id: `${name}-${index}-id`, inputs: { ...inputs }, dependencies: [], propertyDependencies: {},
+            id: `${name}-${index}-id`, inputs: { ...inputs }, outputs: {}, dependencies: [], propertyDependencies: {},
         };
         for (const [key, target] of Object.entries(refs)) {
             r.inputs[key] = target.id;

@@ -145,7 +145,14 @@ export async function evaluatePolicies(pack: PolicyPackClient, resources: Regist
             if (d.level === "advisory" || d.level === "mandatory") violations.push({ policy: d.policy, level: d.level, urn: d.urn ?? null, message: d.message });
         }
     });
-    for (const d of await pack.analyzeStack([...analyzed.values()])) {
+    // AnalyzeStack sees resources as after the update: outputs over (remediated) inputs, and the id
+    // Terraform-bridged (aws:) providers keep among their outputs, so policies can match ids too.
+    const afterUpdate = resources.map(r => {
+        const resource = analyzed.get(r.urn)!;
+        const id = r.id !== undefined && r.type.startsWith("aws:") ? { id: r.id } : {};
+        return { ...resource, properties: { ...analyzerProperties(r.outputs), ...resource.properties, ...id } };
+    });
+    for (const d of await pack.analyzeStack(afterUpdate)) {
         if (d.level === "advisory" || d.level === "mandatory") violations.push({ policy: d.policy, level: d.level, urn: d.urn ?? null, message: d.message });
     }
     // Concurrent calls finish in any order; the report must not.

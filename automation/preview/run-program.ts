@@ -28,6 +28,8 @@ export interface RegisteredResource {
     id?: string;
     /** Inputs as they travel over gRPC: secrets wrapped in the secret signature, unknowns as the unknown sentinel. */
     inputs: Record<string, unknown>;
+    /** The state the mocks answered with: inputs plus fake outputs (arn, name, endpoint, ...). */
+    outputs: Record<string, unknown>;
     dependencies: string[];
     propertyDependencies: Record<string, string[]>;
 }
@@ -47,7 +49,7 @@ interface MonitorRequest {
     getDependenciesList(): string[]; getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
     getPropertydependenciesMap(): { forEach(f: (value: { getUrnsList(): string[] }, key: string) => void): void };
 }
-interface MonitorResponse { getUrn(): string; getId(): string }
+interface MonitorResponse { getUrn(): string; getId(): string; getObject(): { toJavaScript(): Record<string, unknown> } | undefined }
 type Callback = (error: unknown, response?: MonitorResponse) => void;
 interface MockMonitorInternals {
     registerResource(request: MonitorRequest, callback: Callback): Promise<void>;
@@ -115,6 +117,7 @@ function recordRegistrations(monitor: MockMonitorInternals, into: RegisteredReso
                 remote: request.getRemote(),
                 id: request.getCustom() ? response.getId() || undefined : undefined,
                 inputs: request.getObject()?.toJavaScript() ?? {},
+                outputs: response.getObject()?.toJavaScript() ?? {},
                 dependencies: request.getDependenciesList(),
                 propertyDependencies,
             });
