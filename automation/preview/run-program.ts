@@ -139,7 +139,8 @@ function resolveFromProjectAsFallback(programDir: string): () => void {
         && !parent.filename.includes(`${path.sep}node_modules${path.sep}`);
     moduleInternals._resolveFilename = function (this: unknown, request, parent, isMain, options) {
         const fromProject = () => original.call(this, request, parent, isMain, { paths: [PROJECT_ROOT] });
-        if (fromProgram(parent) && (request === "@pulumi/pulumi" || request.startsWith("@pulumi/pulumi/"))) return fromProject();
+        // One @pulumi/pulumi for everyone, the program's own node_modules included: the mocks live in its runtime state.
+        if (request === "@pulumi/pulumi" || request.startsWith("@pulumi/pulumi/")) return fromProject();
         try {
             return original.call(this, request, parent, isMain, options);
         } catch (error) {
