@@ -205,8 +205,12 @@ export class PolicyPackClient {
     private call<Request, Response = unknown>(method: string, request: Request): Promise<Response> {
         const invoke = (this.client as unknown as Record<string, Function>)[method].bind(this.client);
         return new Promise((resolve, reject) => invoke(request, (error: grpc.ServiceError | null, response: Response) => {
-            if (error) reject(new PreviewError(`policy pack ${method} failed: ${error.details || error.message}`));
-            else resolve(response);
+            if (!error) resolve(response);
+            else {
+                // The SDK puts a policy's stack trace in the details: keep what failed and why, on one line.
+                const lines = (error.details || error.message).split("\n").map(l => l.trim()).filter(l => l && !l.startsWith("at "));
+                reject(new PreviewError(`policy pack ${method} failed: ${lines.slice(0, 2).join(" ")}`));
+            }
         }));
     }
 }

@@ -76,6 +76,7 @@ describe("automation/offline-preview (end to end)", function () {
             ["a config error raised by the program (components/config.ts)", ["--stack", "one-az", "--program", BROKEN_CONFIG], /^offline preview: program .* failed: network\.azCount must be 2-6, got 1$/],
             ["an invalid traffic section", ["--stack", "negative-traffic", "--program", BROKEN_CONFIG], /^offline preview: traffic\.eastWestGbPerMonth must be a number of GB per month, 0 or more, got -5$/],
             ["pack config outside a policy's configSchema", ["--stack", "dev", "--policy-pack", FIXTURE_PACK, "--policy-pack-config", path.join(FIXTURE_PACK, "config", "invalid.json")], /^offline preview: policy pack config is invalid: max-tags: maxTags must be >= 0, got -1$/],
+            ["a policy that throws", ["--stack", "ci", "--program", BAD_LAYOUT, "--policy-pack", FIXTURE_PACK, "--policy-pack-config", path.join(FIXTURE_PACK, "config", "throwing.json")], /^offline preview: policy pack analyze failed: Error validating resource with policy 'throws-on-request' from policy pack 'graph-checks@v1\.2\.3': Error: boom on bad-web$/],
             ["pack config naming a policy the pack lacks", ["--stack", "dev", "--policy-pack", FIXTURE_PACK, "--policy-pack-config", path.join(FIXTURE_PACK, "config", "unknown-policy.json")], /names nat-in-route-azz, which pack graph-checks does not have/],
         ];
         for (const [what, args, message] of cases) {
@@ -134,7 +135,7 @@ describe("automation/offline-preview (end to end)", function () {
             assert.doesNotMatch(bad.stdout, /hunter2/);
         });
 
-        it("sends propertyDependencies, so stack policies follow references", () => {
+        it("sends propertyDependencies and ids, so stack policies follow references either way", () => {
             const found = json(bad).violations.filter(v => v.policy === "nat-in-route-az");
             assert.deepEqual(found.map(v => v.urn!.split("::").pop()), ["bad-private-us-east-1b-default", "bad-private-us-east-1c-default"]);
             assert.equal(found[0].level, "mandatory");
