@@ -235,3 +235,30 @@ export function estimateMonthlyCost(traffic: TrafficProfile, layout: CostLayout)
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;
+
+const gbText = (gb: number) => `${Math.round(gb).toLocaleString("en-US")} GB/month`;
+const percent = (share: number) => `${Math.round(share * 100)}%`;
+
+/**
+ * nat-gateway-per-az's price sentence for a stack with traffic inputs: what the zones without
+ * their own NAT pay in cross-AZ transfer, against the hours of the NAT gateways that would fix it.
+ */
+export function natGatewayPerAzCostNote(traffic: TrafficProfile, endpoints: EndpointLayout, azsWithoutOwnNat: number, zoneCount: number): string {
+    const natGb = natBoundGbPerMonth(traffic, endpoints);
+    return `At ${gbText(natGb)} through NAT, ${azsWithoutOwnNat} of ${zoneCount} AZs reaching a NAT gateway in another AZ cost `
+        + `${formatMonthlyUsd(natCrossAzEgressCost(natGb, azsWithoutOwnNat, zoneCount))} in cross-AZ transfer ($0.02/GB, both directions); `
+        + `${azsWithoutOwnNat} more NAT gateway(s) cost ${formatMonthlyUsd(natGatewayHoursCost(azsWithoutOwnNat))} `
+        + `(break-even ${gbText(natGatewayBreakEvenGbPerMonth())} of NAT-bound traffic per AZ).`;
+}
+
+/** lb-target-type-ip's price sentence: the kube-proxy hop of instance targets for northSouthGb of load-balancer traffic. */
+export function instanceTargetCostNote(northSouthGb: number, zoneCount: number): string {
+    return `At ${gbText(northSouthGb)} through the load balancer, instance targets add a kube-proxy hop that crosses AZs `
+        + `${percent(randomRoutingCrossAzShare(zoneCount))} of the time over ${zoneCount} AZs: ${formatMonthlyUsd(instanceTargetExtraHopCost(northSouthGb, zoneCount))} ($0.02/GB).`;
+}
+
+/** service-traffic-distribution's price sentence: random routing of gbPerMonth through one Service. */
+export function randomRoutingCostNote(gbPerMonth: number, zoneCount: number): string {
+    return `Random routing sends ${percent(randomRoutingCrossAzShare(zoneCount))} of ${gbText(gbPerMonth)} across AZs over ${zoneCount} AZs: `
+        + `${formatMonthlyUsd(randomRoutingCost(gbPerMonth, zoneCount))} ($0.02/GB); PreferSameZone keeps it in-zone.`;
+}

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import {
-    CostLayout, crossAzTransferCost, defaultLayout, estimateMonthlyCost, formatMonthlyUsd, instanceTargetExtraHopCost,
-    natBoundGbPerMonth, natCrossAzEgressCost, natGatewayBreakEvenGbPerMonth, randomRoutingCost, randomRoutingCrossAzShare,
-    routeAwsServiceTraffic, trafficProfile,
+    CostLayout, crossAzTransferCost, defaultLayout, estimateMonthlyCost, formatMonthlyUsd, instanceTargetCostNote,
+    instanceTargetExtraHopCost, natBoundGbPerMonth, natCrossAzEgressCost, natGatewayBreakEvenGbPerMonth, natGatewayPerAzCostNote,
+    randomRoutingCost, randomRoutingCostNote, randomRoutingCrossAzShare, routeAwsServiceTraffic, trafficProfile,
 } from "../../../policies/lib/cost-model";
 
 const dollars = (figures: ReturnType<typeof estimateMonthlyCost>) =>
@@ -44,6 +44,17 @@ describe("policies/lib/cost-model", () => {
     it("formats money the same way everywhere", () => {
         assert.equal(formatMonthlyUsd(1234.5), "$1,234.50/month");
         assert.equal(formatMonthlyUsd(40), "$40.00/month");
+    });
+
+    it("writes the price sentences the three priced policies append to their messages", () => {
+        const traffic = trafficProfile({ internetEgressGbPerMonth: 500, awsServiceGbPerMonth: { s3: 800, logs: 400 } });
+        assert.equal(natGatewayPerAzCostNote(traffic, { gateway: ["s3"], interface: [] }, 2, 3),
+            "At 900 GB/month through NAT, 2 of 3 AZs reaching a NAT gateway in another AZ cost $12.00/month in cross-AZ transfer "
+            + "($0.02/GB, both directions); 2 more NAT gateway(s) cost $64.80/month (break-even 1,620 GB/month of NAT-bound traffic per AZ).");
+        assert.equal(instanceTargetCostNote(2000, 3),
+            "At 2,000 GB/month through the load balancer, instance targets add a kube-proxy hop that crosses AZs 67% of the time over 3 AZs: $26.67/month ($0.02/GB).");
+        assert.equal(randomRoutingCostNote(10_000, 3),
+            "Random routing sends 67% of 10,000 GB/month across AZs over 3 AZs: $133.33/month ($0.02/GB); PreferSameZone keeps it in-zone.");
     });
 
     describe("the REFERENCE.md workload: 10 TB east-west, 2 TB AWS-service traffic, 3 AZs", () => {
