@@ -97,7 +97,11 @@ function defaultPackConfig(packDir: string, stack: string): string | undefined {
 function readTraffic(stack: StackSettings): { section?: unknown; profile: TrafficProfile; perServiceGbPerMonth: Record<string, number> } {
     const raw = (key: string) => {
         const value = stack.config[`${PROJECT}:${key}`];
-        return value === undefined ? undefined : JSON.parse(value);
+        try {
+            return value === undefined ? undefined : JSON.parse(value);
+        } catch {
+            return value; // a plain string; the schema says what it should have been
+        }
     };
     const section = raw("traffic");
     let profile = trafficProfile();
