@@ -76,11 +76,33 @@ const networkSchema = section({
     }
 }).transform(network => ({ ...network, azCount: network.availabilityZones?.length ?? network.azCount ?? DEFAULT_AZ_COUNT }));
 
+const gbPerMonth = z.number({ error: "must be a number of GB per month, 0 or more" }).min(0, "must be a number of GB per month, 0 or more");
+
+/** The cost model's inputs (policies/lib/cost-model.ts), GB per month. Optional: without it policies and the cost report price no traffic. */
+const trafficSchema = section({
+    /** Pod-to-pod traffic through Services not given a per-service figure; default 0. */
+    eastWestGbPerMonth: gbPerMonth.default(0),
+    /** Traffic from private subnets to AWS services (ecr = image layer bytes, served from S3); default 0 each. */
+    awsServiceGbPerMonth: section({
+        s3: gbPerMonth.default(0),
+        ecr: gbPerMonth.default(0),
+        logs: gbPerMonth.default(0),
+        sts: gbPerMonth.default(0),
+        dynamodb: gbPerMonth.default(0),
+    }).default({ s3: 0, ecr: 0, logs: 0, sts: 0, dynamodb: 0 }),
+    /** Traffic from private subnets to the internet, through NAT; default 0. */
+    internetEgressGbPerMonth: gbPerMonth.default(0),
+    /** Load-balancer (north-south) traffic to workloads: prices the instance-mode extra hop; default 0. */
+    northSouthGbPerMonth: gbPerMonth.default(0),
+});
+
 const stackConfigSchema = section({
     network: networkSchema.default(() => networkSchema.parse({})),
+    traffic: trafficSchema.optional(),
 });
 
 export type NetworkConfig = z.output<typeof networkSchema>;
+export type TrafficConfig = z.output<typeof trafficSchema>;
 export type StackConfig = z.output<typeof stackConfigSchema>;
 
 /**

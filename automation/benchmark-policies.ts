@@ -1,0 +1,103 @@
+/**
+ * npm run bench:policies -- [--resources 10000] [--policy-pack DIR] [--policy-pack-config FILE]
+ *
+ * How long the policy pack takes over a big stack, through the same path as the offline preview
+ * (Analyze per resource, 64 in flight, then one AnalyzeStack). The stack is synthetic: zonal
+ * cells of network, load-balancer and Kubernetes resources wired by propertyDependencies, so
+ * resource and stack policies both have work. Not a test: it prints figures.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { trafficProfile } from "../policies/lib/cost-model";
+import { PolicyPackClient } from "./preview/analyzer-client";
+import { oneLine } from "./preview/errors";
+import { readPolicyPackConfig, resolvePolicyConfig } from "./preview/policy-config";
+import { PROJECT_ROOT, evaluatePolicies } from "./preview/run-preview";
+import { RegisteredResource } from "./preview/run-program";
+
+const STACK = "urn:pulumi:bench::cross-az-platform";
+
+/** One zonal cell: 20 resources, the mix a container platform declares per AZ and per service. */
+function cell(index: number): RegisteredResource[] {
+    const az = `us-east-1${"abc"[index % 3]}`;
+    const resources: RegisteredResource[] = [];
+    const add = (type: string, name: string, inputs: Record<string, unknown>, refs: Record<string, RegisteredResource> = {}) => {
+        const qualified = `${type}::${name}-${index}`;
+        const r: RegisteredResource = {
+            urn: `${STACK}::${qualified}`, type, name: `${name}-${index}`, custom: true, remote: false,
+            id: `${name}-${index}-id`, inputs: { ...inputs }, outputs: {}, dependencies: [], propertyDependencies: {},
+        };
+        for (const [key, target] of Object.entries(refs)) {
+            r.inputs[key] = target.id;
+            r.dependencies.push(target.urn);
+            r.propertyDependencies[key] = [target.urn];
+        }
+        resources.push(r);
+        return r;
+    };
+    const vpc = add("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.0.0.0/16", tags: { Name: "vpc" } });
+    const publicSubnet = add("aws:ec2/subnet:Subnet", "public", { cidrBlock: "10.0.0.0/24", availabilityZone: az }, { vpcId: vpc });
+    const privateSubnet = add("aws:ec2/subnet:Subnet", "private", { cidrBlock: "10.0.16.0/20", availabilityZone: az }, { vpcId: vpc });
+    const eip = add("aws:ec2/eip:Eip", "nat", { domain: "vpc" });
+    const nat = add("aws:ec2/natGateway:NatGateway", "nat", {}, { subnetId: publicSubnet, allocationId: eip });
+    const table = add("aws:ec2/routeTable:RouteTable", "private", {}, { vpcId: vpc });
+    add("aws:ec2/routeTableAssociation:RouteTableAssociation", "private", {}, { subnetId: privateSubnet, routeTableId: table });
+    add("aws:ec2/route:Route", "private-default", { destinationCidrBlock: "0.0.0.0/0" }, { routeTableId: table, natGatewayId: nat });
+    add("aws:ec2/vpcEndpoint:VpcEndpoint", "s3", { serviceName: "com.amazonaws.us-east-1.s3", vpcEndpointType: "Gateway" }, { vpcId: vpc });
+    add("aws:ec2/securityGroup:SecurityGroup", "web", { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] }] }, { vpcId: vpc });
+    add("aws:lb/targetGroup:TargetGroup", "web", { port: 8080, protocol: "HTTP", targetType: index % 10 === 0 ? "instance" : "ip" }, { vpcId: vpc });
+    const labels = { app: `web-${index}` };
+    const container = { name: "web", image: "public.ecr.aws/nginx/nginx:1.27", resources: { requests: { cpu: "250m", memory: "256Mi" } } };
+    const spread = [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", minDomains: 3, labelSelector: { matchLabels: labels } }];
+    add("kubernetes:apps/v1:Deployment", "web", { metadata: { name: `web-${index}` }, spec: { replicas: 3, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [container], topologySpreadConstraints: spread } } } });
+    add("kubernetes:core/v1:Service", "web", { metadata: { name: `web-${index}` }, spec: { selector: labels, ports: [{ port: 80 }], ...(index % 7 === 0 ? {} : { trafficDistribution: "PreferSameZone" }) } });
+    add("kubernetes:networking.k8s.io/v1:Ingress", "web", { metadata: { name: `web-${index}`, annotations: { "alb.ingress.kubernetes.io/target-type": "ip" } }, spec: { ingressClassName: "alb" } });
+    add("kubernetes:policy/v1:PodDisruptionBudget", "web", { spec: { minAvailable: 2, selector: { matchLabels: labels } } });
+    add("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "web", { spec: { minReplicas: 3, maxReplicas: 9 } });
+    add("kubernetes:core/v1:ConfigMap", "web", { data: { LOG_LEVEL: "info" } });
+    add("kubernetes:core/v1:ServiceAccount", "web", { metadata: { name: `web-${index}` } });
+    add("aws:iam/role:Role", "web", { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [] }) });
+    add("aws:cloudwatch/logGroup:LogGroup", "web", { retentionInDays: 30 });
+    return resources;
+}
+
+async function main(): Promise<void> {
+    const { values } = parseArgs({
+        options: {
+            resources: { type: "string", default: "10000" },
+            "policy-pack": { type: "string", default: path.join(PROJECT_ROOT, "policies") },
+            "policy-pack-config": { type: "string" },
+        },
+    });
+    const count = Number(values.resources);
+    const resources: RegisteredResource[] = [];
+    for (let i = 0; resources.length < count; i++) resources.push(...cell(i));
+    resources.length = count;
+    const configFile = values["policy-pack-config"] ?? path.join(values["policy-pack"], "config", "prod.json");
+
+    let started = Date.now();
+    const pack = await PolicyPackClient.start(values["policy-pack"]);
+    try {
+        const startSeconds = (Date.now() - started) / 1000;
+        const info = await pack.info();
+        const fileConfig = fs.existsSync(configFile) ? readPolicyPackConfig(configFile) : {};
+        const config = resolvePolicyConfig(info, fileConfig, trafficProfile({ eastWestGbPerMonth: 10_000, awsServiceGbPerMonth: { s3: 2_000 } }));
+        await pack.configure(config);
+        started = Date.now();
+        const { violations } = await evaluatePolicies(pack, resources, Object.values(config).some(c => c.enforcementLevel === "remediate"));
+        const seconds = (Date.now() - started) / 1000;
+        console.log(`policy pack ${info.name}@${info.version} (${info.policies.length} policies), config ${fs.existsSync(configFile) ? configFile : "none"}`);
+        console.log(`pack start:        ${startSeconds.toFixed(2)} s`);
+        console.log(`resources:         ${resources.length}`);
+        console.log(`policy evaluation: ${seconds.toFixed(2)} s (${(seconds * 1000 / resources.length).toFixed(3)} ms per resource, Analyze x${resources.length} + AnalyzeStack x1)`);
+        console.log(`violations:        ${violations.length}`);
+    } finally {
+        pack.stop();
+    }
+}
+
+main().catch(error => {
+    process.stderr.write(`benchmark: ${oneLine(error)}\n`);
+    process.exitCode = 2;
+});

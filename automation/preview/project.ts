@@ -1,0 +1,66 @@
+/**
+ * Reads a Pulumi project the way the CLI does: Pulumi.yaml for the project name and entry point,
+ * Pulumi.<stack>.yaml for the stack's config. Config keys without a namespace belong to the
+ * project; structured values travel to the program as JSON strings, as `pulumi config` stores them.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { PreviewError } from "./errors";
+
+export interface StackSettings {
+    programDir: string;
+    project: string;
+    stack: string;
+    /** The file to require: Pulumi.yaml `main`, else the directory (package.json main or index). */
+    entry: string;
+    /** Flat `namespace:key` -> string, as the Pulumi runtime reads it. */
+    config: Record<string, string>;
+    /** Keys whose value is a secret (`secure:` in the stack file); their values are not readable offline. */
+    secretKeys: string[];
+}
+
+const STACK_NAME = /^[A-Za-z0-9_.-]+$/;
+
+export function loadStackSettings(programDir: string, stack: string): StackSettings {
+    const dir = path.resolve(programDir);
+    const projectFile = path.join(dir, "Pulumi.yaml");
+    if (!fs.existsSync(projectFile)) throw new PreviewError(`--program ${programDir} has no Pulumi.yaml: point it at a Pulumi project directory`);
+    if (!STACK_NAME.test(stack)) throw new PreviewError(`--stack ${JSON.stringify(stack)} is not a stack name: use letters, digits, - _ .`);
+    const stackFile = path.join(dir, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(stackFile)) {
+        const known = fs.readdirSync(dir).map(f => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => !!s);
+        throw new PreviewError(`--stack ${stack} has no Pulumi.${stack}.yaml in ${dir} (stacks here: ${known.join(", ") || "none"})`);
+    }
+    const projectYaml = readYaml(projectFile) ?? {};
+    const project = String(projectYaml.name ?? packageName(dir) ?? path.basename(dir));
+    const entry = typeof projectYaml.main === "string" ? path.resolve(dir, projectYaml.main) : dir;
+    const stackYaml = readYaml(stackFile) ?? {};
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [rawKey, value] of Object.entries<unknown>(stackYaml.config ?? {})) {
+        const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
+        if (isSecure(value)) {
+            secretKeys.push(key);
+            config[key] = "[secret]"; // ciphertext needs the stack's secrets provider, which does not exist offline
+        } else {
+            config[key] = typeof value === "string" ? value : JSON.stringify(value);
+        }
+    }
+    return { programDir: dir, project, stack, entry, config, secretKeys };
+}
+
+function readYaml(file: string): Record<string, any> | undefined {
+    try {
+        return parse(fs.readFileSync(file, "utf8"));
+    } catch (error) {
+        throw new PreviewError(`${file} is not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+    }
+}
+
+function packageName(dir: string): string | undefined {
+    const file = path.join(dir, "package.json");
+    return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")).name : undefined;
+}
+
+const isSecure = (value: unknown) => typeof value === "object" && value !== null && "secure" in value;

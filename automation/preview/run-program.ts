@@ -1,0 +1,152 @@
+/**
+ * Runs a Pulumi program in this process under the mock runtime in preview mode and records
+ * every resource registration as the engine would see it: the serialized inputs (secrets and
+ * unknowns marked), parent, dependencies and which resource each input came from.
+ *
+ * The mock `newResource` callback sees neither parent nor dependencies, so the recording wraps
+ * the mock monitor's registerResource and reads the RegisterResourceRequest itself.
+ */
+import Module from "node:module";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+import { PreviewError, oneLine } from "./errors";
+import { OfflineMocks } from "./mocks";
+import { StackSettings } from "./project";
+
+/** One registered resource, as the Analyzer protocol describes it. */
+export interface RegisteredResource {
+    urn: string;
+    type: string;
+    name: string;
+    /** Parent URN; the root stack resource has none. */
+    parent?: string;
+    custom: boolean;
+    /** A multi-language component (eks.Cluster, awsx): its children are built elsewhere and stay invisible offline. */
+    remote: boolean;
+    /** The fake id a custom resource got. */
+    id?: string;
+    /** Inputs as they travel over gRPC: secrets wrapped in the secret signature, unknowns as the unknown sentinel. */
+    inputs: Record<string, unknown>;
+    /** The state the mocks answered with: inputs plus fake outputs (arn, name, endpoint, ...). */
+    outputs: Record<string, unknown>;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+}
+
+export interface ProgramRun {
+    resources: RegisteredResource[];
+    /** Things the reader should know, e.g. invokes answered without an offline value. */
+    notes: string[];
+}
+
+/** Where this tool's own @pulumi/* packages live: programs elsewhere resolve them from here. */
+const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+interface MonitorRequest {
+    getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getRemote(): boolean;
+    getDependenciesList(): string[]; getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+    getPropertydependenciesMap(): { forEach(f: (value: { getUrnsList(): string[] }, key: string) => void): void };
+}
+interface MonitorResponse { getUrn(): string; getId(): string; getObject(): { toJavaScript(): Record<string, unknown> } | undefined }
+type Callback = (error: unknown, response?: MonitorResponse) => void;
+interface MockMonitorInternals {
+    registerResource(request: MonitorRequest, callback: Callback): Promise<void>;
+    newUrn(parent: string, type: string, name: string): string;
+}
+
+export async function runProgram(stack: StackSettings): Promise<ProgramRun> {
+    const notes: string[] = [];
+    const resources: RegisteredResource[] = [];
+    const region = stack.config["aws:region"] ?? "us-east-1";
+    const mocks = new OfflineMocks({
+        region,
+        onUnansweredInvoke: token => notes.push(`invoke ${token} has no offline answer; the program got its own arguments back`),
+    });
+
+    process.chdir(stack.programDir); // programs read files (YAML manifests) relative to their project, as under `pulumi`
+    pulumi.runtime.setAllConfig(stack.config, stack.secretKeys);
+    await pulumi.runtime.setMocks(mocks, stack.project, stack.stack, true);
+    recordRegistrations(settings.getMonitor() as unknown as MockMonitorInternals, resources);
+    const restoreResolution = resolveFromProjectAsFallback(stack.programDir);
+
+    let asyncFailure: unknown;
+    const onAsyncFailure = (error: unknown) => { asyncFailure ??= error; };
+    process.on("unhandledRejection", onAsyncFailure);
+    process.on("uncaughtException", onAsyncFailure);
+    try {
+        await pulumi.runtime.runInPulumiStack(async () => {
+            let exported = require(stack.entry);
+            // An ES-style `export default` compiled to CommonJS: Pulumi runs the default export.
+            if (exported && typeof exported === "object" && Object.keys(exported).length === 1 && "default" in exported) exported = exported.default;
+            return typeof exported === "function" ? await exported() : exported;
+        });
+        await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    } catch (error) {
+        asyncFailure ??= error;
+    } finally {
+        // A failed program or registration also rejects promises nobody awaits; let them arrive here, not crash the process.
+        await new Promise(resolve => setImmediate(resolve));
+        process.off("unhandledRejection", onAsyncFailure);
+        process.off("uncaughtException", onAsyncFailure);
+        restoreResolution();
+    }
+    if (asyncFailure !== undefined) throw new PreviewError(`program ${stack.programDir} failed: ${oneLine(asyncFailure)}`);
+    return { resources, notes };
+}
+
+/** Wraps the mock monitor so every successful registration is recorded with its request's graph facts. */
+function recordRegistrations(monitor: MockMonitorInternals, into: RegisteredResource[]): void {
+    const originalNewUrn = monitor.newUrn.bind(monitor);
+    // The engine leaves the root stack out of its children's qualified type; the mock monitor does not.
+    monitor.newUrn = (parent, type, name) =>
+        originalNewUrn(parent && parent.split("::")[2] === ROOT_STACK_TYPE ? "" : parent, type, name);
+
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (request, callback) => register(request, (error, response) => {
+        if (!error && response) {
+            const propertyDependencies: Record<string, string[]> = {};
+            request.getPropertydependenciesMap().forEach((value, key) => { propertyDependencies[key] = value.getUrnsList(); });
+            into.push({
+                urn: response.getUrn(),
+                type: request.getType(),
+                name: request.getName(),
+                parent: request.getParent() || undefined,
+                custom: request.getCustom(),
+                remote: request.getRemote(),
+                id: request.getCustom() ? response.getId() || undefined : undefined,
+                inputs: request.getObject()?.toJavaScript() ?? {},
+                outputs: response.getObject()?.toJavaScript() ?? {},
+                dependencies: request.getDependenciesList(),
+                propertyDependencies,
+            });
+        }
+        callback(error, response);
+    });
+}
+
+/**
+ * Lets a program outside this project use this project's packages: `@pulumi/pulumi` always
+ * resolves to the instance the mocks are installed in, anything else the program's own
+ * node_modules cannot provide is looked up here. Returns a function that undoes it.
+ */
+function resolveFromProjectAsFallback(programDir: string): () => void {
+    type Resolve = (request: string, parent: NodeModule | undefined, isMain: boolean, options?: unknown) => string;
+    const moduleInternals = Module as unknown as { _resolveFilename: Resolve };
+    const original = moduleInternals._resolveFilename;
+    const fromProgram = (parent: NodeModule | undefined) => !!parent?.filename && parent.filename.startsWith(programDir + path.sep)
+        && !parent.filename.includes(`${path.sep}node_modules${path.sep}`);
+    moduleInternals._resolveFilename = function (this: unknown, request, parent, isMain, options) {
+        const fromProject = () => original.call(this, request, parent, isMain, { paths: [PROJECT_ROOT] });
+        // One @pulumi/pulumi for everyone, the program's own node_modules included: the mocks live in its runtime state.
+        if (request === "@pulumi/pulumi" || request.startsWith("@pulumi/pulumi/")) return fromProject();
+        try {
+            return original.call(this, request, parent, isMain, options);
+        } catch (error) {
+            if (fromProgram(parent) && !request.startsWith(".") && !path.isAbsolute(request)) return fromProject();
+            throw error;
+        }
+    };
+    return () => { moduleInternals._resolveFilename = original; };
+}

@@ -1,0 +1,198 @@
+/**
+ * End to end: the offline preview as a user runs it (`npm run preview:offline -- ...` in a child
+ * process), on this project's stacks, on deliberately bad programs and broken configs.
+ *
+ * "with the cross-az-guardrails pack" needs the real pack in policies/ (policy names as in
+ * DESIGN.md); the rest pins the runner's behaviour with the fixture pack in
+ * test/fixtures/packs/graph-checks, whatever the real pack's contents.
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import * as path from "node:path";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const FIXTURES = path.join(ROOT, "test", "fixtures");
+const FIXTURE_PACK = path.join(FIXTURES, "packs", "graph-checks");
+const BAD_LAYOUT = path.join(FIXTURES, "programs", "bad-layout");
+const BROKEN_CONFIG = path.join(FIXTURES, "programs", "broken-config");
+
+interface Run { code: number | null; stdout: string; stderr: string }
+
+function preview(...args: string[]): Promise<Run> {
+    return new Promise((resolve, reject) => {
+        const child = spawn("npm", ["run", "--silent", "preview:offline", "--", ...args], { cwd: ROOT });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", chunk => { stdout += chunk; });
+        child.stderr.on("data", chunk => { stderr += chunk; });
+        child.on("error", reject);
+        child.on("close", code => resolve({ code, stdout, stderr }));
+    });
+}
+
+interface PreviewJson {
+    stack: string;
+    resources: { urn: string; type: string; name: string; parent: string | null; id: string | null; inputs: Record<string, any> }[];
+    violations: { policy: string; level: string; urn: string | null; message: string }[];
+    cost: { currency: string; lines: { item: string; before: number; after: number }[]; totals: { before: number; after: number } };
+}
+
+const json = (run: Run): PreviewJson => JSON.parse(run.stdout);
+const lineOf = (result: PreviewJson, item: string) => result.cost.lines.find(l => l.item === item)!;
+const shows = (run: Run) => `exit ${run.code}\nstdout: ${run.stdout.slice(-2000)}\nstderr: ${run.stderr}`;
+
+describe("automation/offline-preview (end to end)", function () {
+    this.timeout(120_000);
+
+    describe("with the cross-az-guardrails pack (policies/)", () => {
+        it("prod exits 0 with no mandatory violation", async () => {
+            const run = await preview("--stack", "prod", "--json");
+            assert.equal(run.code, 0, shows(run));
+            assert.deepEqual(json(run).violations.filter(v => v.level === "mandatory"), []);
+        });
+
+        it("dev exits 0 and reports the single NAT gateway as advisory", async () => {
+            const run = await preview("--stack", "dev");
+            assert.equal(run.code, 0, shows(run));
+            assert.match(run.stdout, /nat-gateway-per-az\n\s+\[advisory\]/);
+            assert.match(run.stdout, /^PASS: 0 mandatory/m);
+        });
+
+        it("a bad program exits 1 and names each violation", async () => {
+            const run = await preview("--stack", "ci", "--program", BAD_LAYOUT, "--json");
+            assert.equal(run.code, 1, shows(run));
+            const mandatory = json(run).violations.filter(v => v.level === "mandatory");
+            const resourceOf = (policy: string) => mandatory.filter(v => v.policy === policy).map(v => v.urn?.split("::").pop());
+            assert.ok(mandatory.some(v => v.policy === "nat-gateway-per-az"), "single NAT for three AZs");
+            assert.deepEqual(resourceOf("lb-target-type-ip").sort(), ["bad-web", "orders"], "instance target group and the YAML ALB Ingress");
+            assert.deepEqual(resourceOf("service-traffic-distribution").sort(), ["orders", "payments"], "the class-declared and the YAML Service");
+        });
+    });
+
+    describe("usage, config and program errors exit 2 with one line on stderr", () => {
+        const cases: [string, string[], RegExp][] = [
+            ["an unknown stack", ["--stack", "staging"], /^offline preview: --stack staging has no Pulumi\.staging\.yaml in .* \(stacks here: dev, prod\)$/],
+            ["an unknown flag", ["--stak", "dev"], /^offline preview: Unknown option '--stak'.*usage: npm run preview:offline/],
+            ["a config error raised by the program (components/config.ts)", ["--stack", "one-az", "--program", BROKEN_CONFIG], /^offline preview: program .* failed: network\.azCount must be 2-6, got 1$/],
+            ["an invalid traffic section", ["--stack", "negative-traffic", "--program", BROKEN_CONFIG], /^offline preview: traffic\.eastWestGbPerMonth must be a number of GB per month, 0 or more, got -5$/],
+            ["pack config outside a policy's configSchema", ["--stack", "dev", "--policy-pack", FIXTURE_PACK, "--policy-pack-config", path.join(FIXTURE_PACK, "config", "invalid.json")], /^offline preview: policy pack config is invalid: max-tags: maxTags must be >= 0, got -1$/],
+            ["a policy that throws", ["--stack", "ci", "--program", BAD_LAYOUT, "--policy-pack", FIXTURE_PACK, "--policy-pack-config", path.join(FIXTURE_PACK, "config", "throwing.json")], /^offline preview: policy pack analyze failed: Error validating resource with policy 'throws-on-request' from policy pack 'graph-checks@v1\.2\.3': Error: boom on bad-web$/],
+            ["pack config naming a policy the pack lacks", ["--stack", "dev", "--policy-pack", FIXTURE_PACK, "--policy-pack-config", path.join(FIXTURE_PACK, "config", "unknown-policy.json")], /names nat-in-route-azz, which pack graph-checks does not have/],
+        ];
+        for (const [what, args, message] of cases) {
+            it(what, async () => {
+                const run = await preview(...args);
+                assert.equal(run.code, 2, shows(run));
+                assert.equal(run.stdout, "");
+                assert.equal(run.stderr.trimEnd().split("\n").length, 1, run.stderr);
+                assert.match(run.stderr.trimEnd(), message);
+            });
+        }
+    });
+
+    describe("runner behaviour, with a fixture pack", () => {
+        let bad: Run;
+        let remediated: Run;
+        before(async () => {
+            bad = await preview("--stack", "ci", "--program", BAD_LAYOUT, "--policy-pack", FIXTURE_PACK, "--json");
+            remediated = await preview("--stack", "ci", "--program", BAD_LAYOUT, "--policy-pack", FIXTURE_PACK,
+                "--policy-pack-config", path.join(FIXTURE_PACK, "config", "remediate.json"), "--json");
+        });
+
+        it("--json prints exactly the contract's shape", () => {
+            assert.equal(bad.code, 1, shows(bad));
+            const result = json(bad);
+            assert.deepEqual(Object.keys(result), ["stack", "resources", "violations", "cost"]);
+            assert.equal(result.stack, "ci");
+            for (const r of result.resources) assert.deepEqual(Object.keys(r), ["urn", "type", "name", "parent", "id", "inputs"]);
+            for (const v of result.violations) {
+                assert.deepEqual(Object.keys(v), ["policy", "level", "urn", "message"]);
+                assert.ok(["mandatory", "advisory", "remediated"].includes(v.level), v.level);
+            }
+            assert.equal(result.cost.currency, "USD");
+            assert.deepEqual(result.cost.lines.map(l => l.item), [
+                "east-west-cross-az", "lb-extra-hop", "nat-processing", "nat-cross-az", "nat-gateway-hours",
+                "interface-endpoint-hours", "privatelink-processing",
+            ]);
+            assert.deepEqual(Object.keys(result.cost.totals), ["before", "after"]);
+        });
+
+        it("gives custom resources fake ids that references resolve to, and parents", () => {
+            const result = json(bad);
+            const nat = result.resources.find(r => r.type === "aws:ec2/natGateway:NatGateway")!;
+            assert.match(nat.id!, /^nat-/);
+            const routes = result.resources.filter(r => r.type === "aws:ec2/route:Route" && r.inputs.natGatewayId);
+            assert.equal(routes.length, 3);
+            for (const route of routes) assert.equal(route.inputs.natGatewayId, nat.id);
+            const yamlService = result.resources.find(r => r.type === "kubernetes:core/v1:Service" && r.name === "orders")!;
+            assert.match(yamlService.parent!, /kubernetes:yaml:ConfigFile::manifests$/);
+            assert.equal(result.resources.find(r => r.type === "pulumi:pulumi:Stack")!.id, null);
+        });
+
+        it("replaces secret inputs with [secret]", () => {
+            const group = json(bad).resources.find(r => r.type === "aws:lb/targetGroup:TargetGroup")!;
+            assert.equal(group.inputs.tags.deployToken, "[secret]");
+            assert.doesNotMatch(bad.stdout, /hunter2/);
+        });
+
+        it("sends propertyDependencies and ids, so stack policies follow references either way", () => {
+            const found = json(bad).violations.filter(v => v.policy === "nat-in-route-az");
+            assert.deepEqual(found.map(v => v.urn!.split("::").pop()), ["bad-private-us-east-1b-default", "bad-private-us-east-1c-default"]);
+            assert.equal(found[0].level, "mandatory");
+        });
+
+        it("hands the stack's traffic to policies whose config takes it; the pack config file wins", async () => {
+            assert.match(json(bad).violations.find(v => v.policy === "east-west-price")!.message, /3000 GB over 3 AZs costs \$40\.00\/month/);
+            const overridden = await preview("--stack", "ci", "--program", BAD_LAYOUT, "--policy-pack", FIXTURE_PACK,
+                "--policy-pack-config", path.join(FIXTURE_PACK, "config", "overrides.json"), "--json");
+            assert.equal(overridden.code, 0, shows(overridden)); // "all": "advisory"
+            assert.match(json(overridden).violations.find(v => v.policy === "east-west-price")!.message, /600 GB over 3 AZs costs \$8\.00\/month/);
+        });
+
+        it("runs remediations at level remediate and analyzes the remediated inputs", () => {
+            const result = json(remediated);
+            const services = result.violations.filter(v => v.policy === "service-zone-routing");
+            assert.deepEqual(services.map(v => [v.level, v.urn!.split("::").pop()]), [["remediated", "payments"], ["remediated", "orders"]]);
+            const payments = result.resources.find(r => r.name === "payments")!;
+            assert.equal(payments.inputs.spec.trafficDistribution, "PreferSameZone");
+            assert.equal(lineOf(result, "east-west-cross-az").after, 0, "remediated Services route in-zone");
+        });
+
+        it("prices the bad layout by hand: it is the default layout, so before equals after", () => {
+            // traffic: 3000 GB east-west, 600 GB S3, 900 GB north-south; 3 AZs, one NAT, no endpoints.
+            const expected = {
+                "east-west-cross-az": 40, // 3000 x 2/3 x 0.02
+                "lb-extra-hop": 12, // 900 x 2/3 x 0.02
+                "nat-processing": 27, // 600 x 0.045
+                "nat-cross-az": 8, // 600 x 2/3 x 0.02
+                "nat-gateway-hours": 32.4, // 1 x 720 x 0.045
+                "interface-endpoint-hours": 0,
+                "privatelink-processing": 0,
+            };
+            const result = json(bad);
+            for (const [item, dollars] of Object.entries(expected)) assert.deepEqual(lineOf(result, item), { item, before: dollars, after: dollars });
+            assert.deepEqual(result.cost.totals, { before: 119.4, after: 119.4 });
+        });
+
+        it("prices prod's network from its graph: NAT per AZ, gateway and interface endpoints", async () => {
+            const run = await preview("--stack", "prod", "--policy-pack", FIXTURE_PACK, "--json");
+            const result = json(run);
+            // traffic: 500 GB internet, S3 800 + ECR 800 (S3 gateway, free), logs 400 (interface); 3 AZs.
+            assert.deepEqual(lineOf(result, "nat-processing"), { item: "nat-processing", before: 112.5, after: 22.5 }); // 2500 / 500 GB x 0.045
+            assert.deepEqual(lineOf(result, "nat-cross-az"), { item: "nat-cross-az", before: 33.33, after: 0 }); // 2500 x 2/3 x 0.02
+            assert.deepEqual(lineOf(result, "nat-gateway-hours"), { item: "nat-gateway-hours", before: 32.4, after: 97.2 });
+            assert.deepEqual(lineOf(result, "interface-endpoint-hours"), { item: "interface-endpoint-hours", before: 0, after: 86.4 }); // 4 x 3 AZs x 7.20
+            assert.deepEqual(lineOf(result, "privatelink-processing"), { item: "privatelink-processing", before: 0, after: 4 }); // 400 GB x 0.01
+        });
+
+        it("human output: resources by type, violations by policy, the cost table with formula inputs, a verdict", async () => {
+            const run = await preview("--stack", "ci", "--program", BAD_LAYOUT, "--policy-pack", FIXTURE_PACK);
+            assert.equal(run.code, 1, shows(run));
+            assert.match(run.stdout, /^ {2}aws:ec2\/subnet:Subnet +4$/m);
+            assert.match(run.stdout, /^ {2}nat-in-route-az\n {4}\[mandatory\] aws:ec2\/route:Route::bad-private-us-east-1b-default$/m);
+            assert.match(run.stdout, /^ {2}nat-cross-az +\$8\.00 +\$8\.00 +before: 600 GB through NAT x 2\/3 AZs without own NAT x \$0\.02$/m);
+            assert.equal(run.stdout.match(/is a remote component \(eks:index:Cluster\)/g)?.length, 1);
+            assert.match(run.stdout.trimEnd(), /\nFAIL: 4 mandatory, 2 advisory, 0 remediated \(exit 1\)$/);
+        });
+    });
+});

@@ -1,0 +1,96 @@
+import assert from "node:assert/strict";
+import { costLayoutFromGraph, GraphResource } from "../../../automation/preview/cost-layout";
+
+/** A small graph builder: references by id (known ids) or only through propertyDependencies (unknown ids). */
+function graph(knownIds: boolean) {
+    const resources: GraphResource[] = [];
+    const add = (type: string, name: string, inputs: Record<string, any>, refs: Record<string, GraphResource> = {}) => {
+        const r: GraphResource = { urn: `urn:pulumi:t::p::${type}::${name}`, type, name, id: knownIds ? `${type.split(":").pop()}-${name}` : undefined, inputs: { ...inputs }, propertyDependencies: {} };
+        for (const [key, target] of Object.entries(refs)) {
+            if (knownIds) r.inputs[key] = target.id;
+            r.propertyDependencies[key] = [target.urn];
+        }
+        resources.push(r);
+        return r;
+    };
+    return { resources, add };
+}
+
+function network(knownIds: boolean, natAzs: string[], endpoints: Record<string, any>[] = []) {
+    const g = graph(knownIds);
+    const azs = ["a", "b", "c"];
+    const igw = g.add("aws:ec2/internetGateway:InternetGateway", "igw", {});
+    const publicTable = g.add("aws:ec2/routeTable:RouteTable", "public", {});
+    g.add("aws:ec2/route:Route", "public-default", { destinationCidrBlock: "0.0.0.0/0" }, { routeTableId: publicTable, gatewayId: igw });
+    const nats = new Map(azs.map(az => {
+        const subnet = g.add("aws:ec2/subnet:Subnet", `public-${az}`, { availabilityZone: `us-east-1${az}` });
+        g.add("aws:ec2/routeTableAssociation:RouteTableAssociation", `public-${az}`, {}, { subnetId: subnet, routeTableId: publicTable });
+        return [az, natAzs.includes(az) ? g.add("aws:ec2/natGateway:NatGateway", `nat-${az}`, {}, { subnetId: subnet }) : undefined];
+    }));
+    for (const az of azs) {
+        const subnet = g.add("aws:ec2/subnet:Subnet", `private-${az}`, { availabilityZone: `us-east-1${az}` });
+        const table = g.add("aws:ec2/routeTable:RouteTable", `private-${az}`, {});
+        g.add("aws:ec2/routeTableAssociation:RouteTableAssociation", `private-${az}`, {}, { subnetId: subnet, routeTableId: table });
+        g.add("aws:ec2/route:Route", `private-${az}-default`, { destinationCidrBlock: "0.0.0.0/0" }, { routeTableId: table, natGatewayId: nats.get(az) ?? nats.get(natAzs[0])! });
+    }
+    for (const endpoint of endpoints) g.add("aws:ec2/vpcEndpoint:VpcEndpoint", endpoint.serviceName, endpoint);
+    return g;
+}
+
+const noTraffic = { unattributedGbPerMonth: 0, perServiceGbPerMonth: {} };
+
+describe("automation/preview/cost-layout", () => {
+    for (const knownIds of [true, false]) {
+        describe(knownIds ? "references by id" : "ids unknown: references through propertyDependencies", () => {
+            it("counts the zones whose private subnets reach a NAT gateway in another zone", () => {
+                assert.equal(costLayoutFromGraph(network(knownIds, ["a"]).resources, noTraffic).layout.azsWithoutOwnNat, 2);
+                assert.equal(costLayoutFromGraph(network(knownIds, ["a", "b"]).resources, noTraffic).layout.azsWithoutOwnNat, 1);
+                const perAz = costLayoutFromGraph(network(knownIds, ["a", "b", "c"]).resources, noTraffic).layout;
+                assert.equal(perAz.azsWithoutOwnNat, 0);
+                assert.equal(perAz.natGatewayCount, 3);
+                assert.equal(perAz.zoneCount, 3);
+            });
+        });
+    }
+
+    it("reads gateway and interface endpoints with the AZs each spans", () => {
+        const { layout } = costLayoutFromGraph(network(true, ["a"], [
+            { serviceName: "com.amazonaws.us-east-1.s3", vpcEndpointType: "Gateway" },
+            { serviceName: "com.amazonaws.us-east-1.dynamodb" },
+            { serviceName: "com.amazonaws.us-east-1.ecr.dkr", vpcEndpointType: "Interface", subnetIds: ["x", "y"] },
+        ]).resources, noTraffic);
+        assert.deepEqual(layout.endpoints, { gateway: ["s3", "dynamodb"], interface: [{ service: "ecr.dkr", azCount: 2 }] });
+    });
+
+    it("weighs in-zone Services by their traffic; headless and ExternalName Services do not route", () => {
+        const g = graph(true);
+        const service = (name: string, spec: Record<string, unknown>, annotations: Record<string, string> = {}) =>
+            g.add("kubernetes:core/v1:Service", name, { metadata: { name, annotations }, spec });
+        service("orders", { trafficDistribution: "PreferSameZone" });
+        service("payments", {});
+        service("search", {}, { "service.kubernetes.io/topology-mode": "Auto" });
+        service("db", { clusterIP: "None" });
+        service("external", { type: "ExternalName" });
+        assert.equal(costLayoutFromGraph(g.resources, { unattributedGbPerMonth: 300, perServiceGbPerMonth: {} }).layout.eastWestInZoneShare, 2 / 3);
+        assert.equal(costLayoutFromGraph(g.resources, { unattributedGbPerMonth: 0, perServiceGbPerMonth: { orders: 100, payments: 300 } }).layout.eastWestInZoneShare, 0.25);
+    });
+
+    it("counts instance-mode targets: target groups, ALB Ingresses and NLB Services", () => {
+        const g = graph(true);
+        g.add("aws:lb/targetGroup:TargetGroup", "default-type", {});
+        g.add("aws:alb/targetGroup:TargetGroup", "ip", { targetType: "ip" });
+        g.add("aws:elasticloadbalancingv2/targetGroup:TargetGroup", "lambda", { targetType: "lambda" });
+        g.add("kubernetes:networking.k8s.io/v1:Ingress", "alb-ip", { metadata: { annotations: { "alb.ingress.kubernetes.io/target-type": "ip" } }, spec: { ingressClassName: "alb" } });
+        g.add("kubernetes:networking.k8s.io/v1:Ingress", "nginx", { spec: { ingressClassName: "nginx" } });
+        g.add("kubernetes:core/v1:Service", "nlb", { metadata: { name: "nlb" }, spec: { type: "LoadBalancer" } });
+        assert.equal(costLayoutFromGraph(g.resources, noTraffic).layout.northSouthInstanceShare, 2 / 4);
+    });
+
+    it("assumes the defaults, and says so, where the graph declares nothing", () => {
+        const { layout, notes } = costLayoutFromGraph([], noTraffic);
+        assert.equal(layout.zoneCount, 3);
+        assert.equal(layout.eastWestInZoneShare, 0);
+        assert.equal(layout.northSouthInstanceShare, 1);
+        assert.equal(notes.length, 3);
+    });
+});

@@ -1,0 +1,57 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { PackInfo } from "../../../automation/preview/analyzer-client";
+import { readPolicyPackConfig, resolvePolicyConfig } from "../../../automation/preview/policy-config";
+
+const pack: PackInfo = {
+    name: "p", version: "1.0.0", initialConfig: {},
+    policies: [
+        { name: "plain", kind: "resource", enforcementLevel: "mandatory" },
+        { name: "limits", kind: "resource", enforcementLevel: "advisory", configSchema: { properties: { max: { type: "integer", minimum: 1, default: 5 } }, required: [] } },
+        { name: "priced", kind: "stack", enforcementLevel: "mandatory", configSchema: { properties: { traffic: { type: "object", properties: { eastWestGbPerMonth: { type: "number" } } } }, required: [] } },
+    ],
+};
+
+function configFile(content: unknown): string {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pack-config-")), "config.json");
+    fs.writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content));
+    return file;
+}
+
+describe("automation/preview/policy-config", () => {
+    it("starts from each policy's level and schema defaults", () => {
+        assert.deepEqual(resolvePolicyConfig(pack, {}), {
+            plain: { enforcementLevel: "mandatory", properties: undefined },
+            limits: { enforcementLevel: "advisory", properties: { max: 5 } },
+            priced: { enforcementLevel: "mandatory", properties: undefined },
+        });
+    });
+
+    it("applies `all`, then per-policy levels and properties, as the engine does", () => {
+        const config = resolvePolicyConfig(pack, readPolicyPackConfig(configFile({ all: "advisory", plain: "disabled", limits: { max: 9 } })));
+        assert.equal(config.plain.enforcementLevel, "disabled");
+        assert.equal(config.priced.enforcementLevel, "advisory");
+        assert.deepEqual(config.limits, { enforcementLevel: "advisory", properties: { max: 9 } });
+    });
+
+    it("passes the stack's traffic to policies whose schema takes it, unless the file sets it", () => {
+        assert.deepEqual(resolvePolicyConfig(pack, {}, { eastWestGbPerMonth: 7 }).priced.properties, { traffic: { eastWestGbPerMonth: 7 } });
+        assert.equal(resolvePolicyConfig(pack, {}, { eastWestGbPerMonth: 7 }).plain.properties, undefined);
+        const fromFile = readPolicyPackConfig(configFile({ priced: { traffic: { eastWestGbPerMonth: 1 } } }));
+        assert.deepEqual(resolvePolicyConfig(pack, fromFile, { eastWestGbPerMonth: 7 }).priced.properties, { traffic: { eastWestGbPerMonth: 1 } });
+    });
+
+    it("rejects config the schema does not allow, naming policy, key and value", () => {
+        assert.throws(() => resolvePolicyConfig(pack, readPolicyPackConfig(configFile({ limits: { max: 0 } }))),
+            { message: "policy pack config is invalid: limits: max must be >= 1, got 0" });
+    });
+
+    it("rejects unknown policy names, bad levels and files that are not JSON", () => {
+        assert.throws(() => resolvePolicyConfig(pack, readPolicyPackConfig(configFile({ plian: "advisory" }))), /names plian, which pack p does not have/);
+        assert.throws(() => readPolicyPackConfig(configFile({ plain: "strict" })), /plain.enforcementLevel must be one of advisory\|mandatory\|remediate\|disabled, got "strict"/);
+        assert.throws(() => readPolicyPackConfig(configFile("{")), /is not valid JSON/);
+        assert.throws(() => readPolicyPackConfig("/nonexistent/config.json"), /does not exist/);
+    });
+});

@@ -1,0 +1,26 @@
+import assert from "node:assert/strict";
+import { parseStackConfig } from "../../components/config";
+
+describe("components/config: traffic", () => {
+    it("is optional, and fills every volume it is not given with 0", () => {
+        assert.equal(parseStackConfig({}).traffic, undefined);
+        assert.deepEqual(parseStackConfig({ traffic: { awsServiceGbPerMonth: { ecr: 800 } } }).traffic, {
+            eastWestGbPerMonth: 0,
+            awsServiceGbPerMonth: { s3: 0, ecr: 800, logs: 0, sts: 0, dynamodb: 0 },
+            internetEgressGbPerMonth: 0,
+            northSouthGbPerMonth: 0,
+        });
+    });
+
+    it("rejects negative or non-numeric volumes, naming key and value", () => {
+        assert.throws(() => parseStackConfig({ traffic: { eastWestGbPerMonth: -5 } }),
+            { message: "traffic.eastWestGbPerMonth must be a number of GB per month, 0 or more, got -5" });
+        assert.throws(() => parseStackConfig({ traffic: { northSouthGbPerMonth: "2TB" } }),
+            { message: "traffic.northSouthGbPerMonth must be a number of GB per month, 0 or more, got \"2TB\"" });
+    });
+
+    it("rejects unknown keys and services, listing the allowed ones", () => {
+        assert.throws(() => parseStackConfig({ traffic: { eastWestGb: 1 } }), /cross-az-platform:traffic has unknown key eastWestGb \(allowed keys: eastWestGbPerMonth, awsServiceGbPerMonth, internetEgressGbPerMonth, northSouthGbPerMonth\)/);
+        assert.throws(() => parseStackConfig({ traffic: { awsServiceGbPerMonth: { ec2: 1 } } }), /traffic\.awsServiceGbPerMonth has unknown key ec2 \(allowed keys: s3, ecr, logs, sts, dynamodb\)/);
+    });
+});
