@@ -48,6 +48,8 @@ export function recordRegistrations(options: { preview?: boolean; withoutIds?: b
             switch (args.token) {
                 case "aws:index/getPartition:getPartition": return { partition: "aws", dnsSuffix: "amazonaws.com" };
                 case "aws:index/getRegion:getRegion": return { region: "us-east-1", name: "us-east-1" };
+                case "aws:index/getAvailabilityZones:getAvailabilityZones":
+                    return { names: ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"], zoneIds: ["use1-az1", "use1-az2", "use1-az4", "use1-az6"] };
                 default: return args.inputs;
             }
         },
