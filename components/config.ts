@@ -83,7 +83,7 @@ export const azCountOf = (network: NetworkConfig): number =>
 const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/;
 
-const eksSchema = section({
+export const eksSchema = section({
     /** Declare the EKS Auto Mode cluster (and allow `services`). */
     enabled: z.boolean({ error: "must be true or false" }).default(false),
     /** Kubernetes minor version. 1.35+: PreferSameNode is stable and pods carry their zone label there. */
@@ -132,7 +132,7 @@ const MEMORY_QUANTITY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/;
 const PDB_ALLOWED = "must be a whole number >= 0 or a percentage like \"50%\"";
 const positiveInt = (allowed: string) => z.number({ error: allowed }).int(allowed).min(1, allowed);
 
-const zonalServiceSchema = section({
+export const zonalServiceSchema = section({
     /** Service, Deployment and label name (DNS-1035 label). */
     name: z.string({ error: "must be a DNS label like \"frontend\"" }).regex(DNS_LABEL, "must be a DNS label like \"frontend\""),
     /** Namespace; created unless "default". */
