@@ -80,6 +80,10 @@ export const DEFAULT_AZ_COUNT = 3;
 export const azCountOf = (network: NetworkConfig): number =>
     network.availabilityZones?.length ?? network.azCount ?? DEFAULT_AZ_COUNT;
 
+const positiveInt = (allowed: string) => z.number({ error: allowed }).int(allowed).min(1, allowed);
+const percentage = () => z.number({ error: "must be a percentage 1-100" }).int("must be a percentage 1-100")
+    .min(1, "must be a percentage 1-100").max(100, "must be a percentage 1-100");
+const pattern = (regex: RegExp, allowed: string) => z.string({ error: allowed }).regex(regex, allowed);
 const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/;
 
@@ -87,17 +91,15 @@ export const eksSchema = section({
     /** Declare the EKS Auto Mode cluster (and allow `services`). */
     enabled: z.boolean({ error: "must be true or false" }).default(false),
     /** Kubernetes minor version. 1.35+: PreferSameNode is stable and pods carry their zone label there. */
-    version: z.string({ error: "must be a Kubernetes minor version like \"1.35\"" })
-        .regex(/^1\.\d{2}$/, "must be a Kubernetes minor version like \"1.35\"")
+    version: pattern(/^1\.\d{2}$/, "must be a Kubernetes minor version like \"1.35\"")
         .refine(v => Number(v.split(".")[1]) >= 35, "must be 1.35 or later (PreferSameNode and pod topology labels need it)")
         .default("1.35"),
     /** CIDRs allowed to reach the public API endpoint; empty means private endpoint only. */
-    endpointPublicAccessCidrs: z.array(z.string()
-        .regex(IPV4_CIDR, "must be IPv4 CIDRs like 203.0.113.0/24")
+    endpointPublicAccessCidrs: z.array(pattern(IPV4_CIDR, "must be IPv4 CIDRs like 203.0.113.0/24")
         .refine(c => !c.endsWith("/0"), "must not open the API endpoint to the whole internet (leave the list empty for private-only)"))
         .default([]),
     /** IAM role or user ARN granted AmazonEKSClusterAdminPolicy through an access entry. */
-    adminPrincipalArn: z.string().regex(IAM_PRINCIPAL_ARN, "must be an IAM role or user ARN like arn:aws:iam::111122223333:role/platform-admin").optional(),
+    adminPrincipalArn: pattern(IAM_PRINCIPAL_ARN, "must be an IAM role or user ARN like arn:aws:iam::111122223333:role/platform-admin").optional(),
     /** Make whoever creates the cluster a cluster admin (bootstrapClusterCreatorAdminPermissions); keep false in prod. */
     clusterCreatorAdmin: z.boolean({ error: "must be true or false" }).default(false),
     /** Envelope-encrypt Kubernetes secrets with a customer-managed KMS key (rotation on). */
@@ -108,14 +110,14 @@ export const eksSchema = section({
         graviton: z.boolean({ error: "must be true or false" }).default(false),
         /** Spot pool (c/m/r gen 5+, amd64, weight 80, 20% disruption budget, expireAfter 336h). */
         spot: z.boolean({ error: "must be true or false" }).default(false),
-    }).default({ graviton: false, spot: false }),
+    }).prefault({}),
     /** EKS add-ons. Auto Mode already runs the Pod Identity agent, CoreDNS, kube-proxy and the VPC CNI itself. */
     addons: section({
         /** metrics-server: the HPAs of `services` read it. */
         metricsServer: z.boolean({ error: "must be true or false" }).default(true),
         /** amazon-cloudwatch-observability with a Pod Identity role: Container Insights and the cross-AZ flow view. */
         cloudwatchObservability: z.boolean({ error: "must be true or false" }).default(true),
-    }).default({ metricsServer: true, cloudwatchObservability: true }),
+    }).prefault({}),
 }).superRefine((eks, ctx) => {
     if (eks.enabled && !eks.clusterCreatorAdmin && eks.adminPrincipalArn === undefined) {
         ctx.addIssue({
@@ -130,13 +132,12 @@ const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const CPU_QUANTITY = /^(\d+m|\d+(\.\d+)?)$/;
 const MEMORY_QUANTITY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/;
 const PDB_ALLOWED = "must be a whole number >= 0 or a percentage like \"50%\"";
-const positiveInt = (allowed: string) => z.number({ error: allowed }).int(allowed).min(1, allowed);
 
 export const zonalServiceSchema = section({
     /** Service, Deployment and label name (DNS-1035 label). */
-    name: z.string({ error: "must be a DNS label like \"frontend\"" }).regex(DNS_LABEL, "must be a DNS label like \"frontend\""),
+    name: pattern(DNS_LABEL, "must be a DNS label like \"frontend\""),
     /** Namespace; created unless "default". */
-    namespace: z.string().regex(DNS_LABEL, "must be a DNS label like \"shop\"").default("default"),
+    namespace: pattern(DNS_LABEL, "must be a DNS label like \"shop\"").default("default"),
     /** Container image. */
     image: z.string({ error: "must be an image reference" }).min(1, "must be an image reference"),
     /** Container port; the Service exposes the same port. */
@@ -144,17 +145,17 @@ export const zonalServiceSchema = section({
     /** Minimum replicas (the HPA's minReplicas), in total or, with perZone, per zone. */
     replicas: positiveInt("must be a whole number >= 1").default(3),
     /** CPU request. */
-    cpu: z.string().regex(CPU_QUANTITY, "must be a CPU quantity like 250m or 1").default("250m"),
+    cpu: pattern(CPU_QUANTITY, "must be a CPU quantity like 250m or 1").default("250m"),
     /** Memory request. */
-    memory: z.string().regex(MEMORY_QUANTITY, "must be a memory quantity like 256Mi").default("256Mi"),
+    memory: pattern(MEMORY_QUANTITY, "must be a memory quantity like 256Mi").default("256Mi"),
     /** CPU limit; default none (a CPU limit throttles even on idle nodes). */
-    cpuLimit: z.string().regex(CPU_QUANTITY, "must be a CPU quantity like 500m or 1").optional(),
+    cpuLimit: pattern(CPU_QUANTITY, "must be a CPU quantity like 500m or 1").optional(),
     /** Memory limit; default the memory request (a pod never takes more than the node reserved for it). */
-    memoryLimit: z.string().regex(MEMORY_QUANTITY, "must be a memory quantity like 512Mi").optional(),
+    memoryLimit: pattern(MEMORY_QUANTITY, "must be a memory quantity like 512Mi").optional(),
     /** Pin pods to one CPU architecture (nodeSelector kubernetes.io/arch); default any. */
     arch: z.enum(["amd64", "arm64"], { error: oneOf(["amd64", "arm64"]) }).optional(),
     /** HTTP path for readiness and liveness probes; default a TCP check on the port. */
-    probePath: z.string().regex(/^\//, "must be an absolute path like /healthz").optional(),
+    probePath: pattern(/^\//, "must be an absolute path like /healthz").optional(),
     /** Service trafficDistribution: keep calls in the caller's zone, or on its node first. */
     routing: z.enum(ROUTING_MODES, { error: oneOf(ROUTING_MODES) }).default("PreferSameZone"),
     /** One Deployment and HPA per AZ, each pinned to its zone, behind one Service (for the 2-3 hottest services). */
@@ -166,9 +167,9 @@ export const zonalServiceSchema = section({
         /** ALB scheme. */
         scheme: z.enum(["internet-facing", "internal"], { error: oneOf(["internet-facing", "internal"]) }).default("internal"),
         /** Path prefix routed to the service. */
-        path: z.string().regex(/^\//, "must be an absolute path like /").default("/"),
+        path: pattern(/^\//, "must be an absolute path like /").default("/"),
         /** Host name to match; default any host. */
-        host: z.string().regex(/^(\*\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a DNS name like shop.example.com").optional(),
+        host: pattern(/^(\*\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a DNS name like shop.example.com").optional(),
     }).optional(),
     /** PodDisruptionBudget minAvailable: a count or a percentage like "50%". */
     pdb: section({
@@ -177,16 +178,16 @@ export const zonalServiceSchema = section({
             z.number().int(PDB_ALLOWED).min(0, PDB_ALLOWED),
             z.string().regex(/^(100|[1-9]?\d)%$/, PDB_ALLOWED),
         ], { error: PDB_ALLOWED }).default(1),
-    }).default({ minAvailable: 1 }),
+    }).prefault({}),
     /** HorizontalPodAutoscaler (autoscaling/v2) on CPU and memory utilization of the requests. */
     hpa: section({
         /** Upper bound of replicas (per zone with perZone); default 3 x replicas. */
         maxReplicas: positiveInt("must be a whole number >= 1").optional(),
         /** Target average CPU utilization, percent of the request. */
-        cpuUtilization: z.number({ error: "must be a percentage 1-100" }).int("must be a percentage 1-100").min(1, "must be a percentage 1-100").max(100, "must be a percentage 1-100").default(70),
+        cpuUtilization: percentage().default(70),
         /** Target average memory utilization, percent of the request. */
-        memoryUtilization: z.number({ error: "must be a percentage 1-100" }).int("must be a percentage 1-100").min(1, "must be a percentage 1-100").max(100, "must be a percentage 1-100").default(80),
-    }).default({ cpuUtilization: 70, memoryUtilization: 80 }),
+        memoryUtilization: percentage().default(80),
+    }).prefault({}),
     /** Plain environment variables (secrets belong in Secrets, not here). */
     env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be environment variable names"), z.string({ error: "must be string values" })).default({}),
     /** East-west GB/month this service receives; read by the cost report. */

@@ -4,10 +4,10 @@ import * as path from "node:path";
 import { z } from "zod";
 import { eksSchema, zonalServiceSchema } from "../components/config";
 
-/** Dotted leaf keys of an object schema (through defaults and optionals), e.g. nodePools.graviton. */
+/** Dotted leaf keys of an object schema (through defaults, prefaults and optionals), e.g. nodePools.graviton. */
 function leafKeys(schema: z.ZodType, prefix = ""): string[] {
     let inner: z.ZodType = schema;
-    while (inner instanceof z.ZodDefault || inner instanceof z.ZodOptional) inner = inner.unwrap() as z.ZodType;
+    while (inner instanceof z.ZodDefault || inner instanceof z.ZodPrefault || inner instanceof z.ZodOptional) inner = inner.unwrap() as z.ZodType;
     if (!(inner instanceof z.ZodObject)) return [prefix.slice(0, -1)];
     return Object.entries(inner.shape as Record<string, z.ZodType>).flatMap(([key, child]) => leafKeys(child, `${prefix}${key}.`));
 }
