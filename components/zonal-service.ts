@@ -29,10 +29,10 @@ const ZONE_LABEL = "cross-az-platform/zone";
 const HOSTNAME_TOPOLOGY_KEY = "kubernetes.io/hostname";
 
 export class ZonalService extends pulumi.ComponentResource {
-    public readonly serviceName: pulumi.Output<string>;
+    public readonly serviceName: string;
     /** In-cluster DNS name of the Service. */
     public readonly serviceHost: string;
-    public readonly deploymentNames: pulumi.Output<string>[];
+    public readonly deploymentNames: string[];
 
     constructor(name: string, args: ZonalServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("crossaz:k8s:ZonalService", name, {}, opts);
@@ -43,15 +43,18 @@ export class ZonalService extends pulumi.ComponentResource {
         const selector = { [NAME_LABEL]: service.name };
         const maxReplicas = service.hpa.maxReplicas ?? 3 * service.replicas;
 
-        const deployments = service.perZone
-            ? azs.map(az => this.deployment(`${name}-${az}`, `${service.name}-${az}`, service, { ...selector, [ZONE_LABEL]: az }, az, azs.length))
-            : [this.deployment(name, service.name, service, selector, undefined, service.minDomains ?? azs.length)];
-        deployments.forEach((deployment, i) => {
-            const hpaName = service.perZone ? `${name}-${azs[i]}` : name;
-            new k8s.autoscaling.v2.HorizontalPodAutoscaler(hpaName, {
-                metadata: { name: deployment.metadata.name, namespace },
+        // Kubernetes names are literals, not outputs of other resources, so they stay known in a first preview.
+        const zones: (string | undefined)[] = service.perZone ? azs : [undefined];
+        const deploymentNames = zones.map(zone => zone ? `${service.name}-${zone}` : service.name);
+        zones.forEach((zone, i) => {
+            const resourceName = zone ? `${name}-${zone}` : name;
+            const deploymentName = deploymentNames[i];
+            const labels = zone ? { ...selector, [ZONE_LABEL]: zone } : selector;
+            const deployment = this.deployment(resourceName, deploymentName, service, labels, zone, service.minDomains ?? azs.length);
+            new k8s.autoscaling.v2.HorizontalPodAutoscaler(resourceName, {
+                metadata: { name: deploymentName, namespace },
                 spec: {
-                    scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+                    scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deploymentName },
                     minReplicas: service.replicas,
                     maxReplicas,
                     metrics: [
@@ -59,7 +62,7 @@ export class ZonalService extends pulumi.ComponentResource {
                         { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: service.hpa.memoryUtilization } } },
                     ],
                 },
-            }, parent);
+            }, { parent: this, dependsOn: [deployment] });
         });
 
         const k8sService = new k8s.core.v1.Service(name, {
@@ -96,17 +99,17 @@ export class ZonalService extends pulumi.ComponentResource {
                             paths: [{
                                 path: service.ingress.path,
                                 pathType: "Prefix",
-                                backend: { service: { name: k8sService.metadata.name, port: { number: service.port } } },
+                                backend: { service: { name: service.name, port: { number: service.port } } },
                             }],
                         },
                     }],
                 },
-            }, parent);
+            }, { parent: this, dependsOn: [k8sService] });
         }
 
-        this.serviceName = k8sService.metadata.name;
+        this.serviceName = service.name;
         this.serviceHost = `${service.name}.${namespace}.svc.cluster.local`;
-        this.deploymentNames = deployments.map(d => d.metadata.name);
+        this.deploymentNames = deploymentNames;
         this.registerOutputs({ serviceName: this.serviceName, deploymentNames: this.deploymentNames });
     }
 

@@ -144,6 +144,18 @@ describe("ZonalService", () => {
         assert.deepEqual(podSpecOf(deployment).nodeSelector, { "kubernetes.io/arch": "arm64" });
     });
 
+    it("keeps names, routing and annotations known in a first preview, when no resource has an id yet", async () => {
+        const registered = recordRegistrations({ preview: true, withoutIds: true });
+        const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
+        new ZonalService("backend", { service: serviceConfig({ ingress: {} }), availabilityZones: AZS }, { providers: { kubernetes: provider } });
+        await settle(registered);
+        assert.equal(one(registered, "kubernetes:core/v1:Service").inputs.spec.trafficDistribution, "PreferSameZone");
+        assert.equal(one(registered, HPA).inputs.spec.scaleTargetRef.name, "backend");
+        const ingress = one(registered, "kubernetes:networking.k8s.io/v1:Ingress").inputs;
+        assert.equal(ingress.spec.rules[0].http.paths[0].backend.service.name, "backend");
+        assert.equal(ingress.metadata.annotations["alb.ingress.kubernetes.io/target-type"], "ip");
+    });
+
     it("declares every Kubernetes resource with the given provider", async () => {
         const registered = await build({ ingress: {}, perZone: true });
         const inCluster = registered.filter(r => r.type.startsWith("kubernetes:"));
