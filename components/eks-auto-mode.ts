@@ -147,10 +147,10 @@ export class AutoModeCluster extends pulumi.ComponentResource {
             }, parent);
             adminAccess.push(entry, new aws.eks.AccessPolicyAssociation(`${name}-admin`, {
                 clusterName: cluster.name,
-                principalArn: entry.principalArn,
+                principalArn: args.adminPrincipalArn,
                 policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
                 accessScope: { type: "cluster" },
-            }, parent));
+            }, { parent: this, dependsOn: [entry] }));
         }
 
         if (args.addons.metricsServer) {
