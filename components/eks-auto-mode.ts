@@ -47,7 +47,8 @@ export const OBSERVABILITY_ROLE_POLICIES = ["CloudWatchAgentServerPolicy", "AWSX
 
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator"];
 export const INGRESS_CLASS_NAME = "alb";
-const NODE_CLASS_API_VERSION = "eks.amazonaws.com/v1";
+/** API version of the Auto Mode CRDs (NodeClass, IngressClassParams); never karpenter.k8s.aws. */
+const AUTO_MODE_API_VERSION = "eks.amazonaws.com/v1";
 const NODE_POOL_API_VERSION = "karpenter.sh/v1";
 
 /** A managed policy ARN in the current partition (aws, aws-cn, aws-us-gov). */
@@ -194,7 +195,7 @@ export class AutoModeCluster extends pulumi.ComponentResource {
         // No scheme here: each Ingress picks internet-facing or internal by annotation, and
         // IngressClassParams values would override it.
         const ingressClassParams = new k8s.apiextensions.CustomResource(`${name}-alb`, {
-            apiVersion: "eks.amazonaws.com/v1",
+            apiVersion: AUTO_MODE_API_VERSION,
             kind: "IngressClassParams",
             metadata: { name: INGRESS_CLASS_NAME },
             spec: {},
@@ -224,7 +225,7 @@ export class AutoModeCluster extends pulumi.ComponentResource {
             // The node role already has the EC2 access entry EKS created with computeConfig, so
             // NodeClasses reusing it need no access entry of their own.
             const nodeClass = new k8s.apiextensions.CustomResource(`${name}-${pool.name}`, {
-                apiVersion: NODE_CLASS_API_VERSION,
+                apiVersion: AUTO_MODE_API_VERSION,
                 kind: "NodeClass",
                 metadata: { name: pool.name },
                 spec: {
