@@ -196,6 +196,12 @@ export const zonalServiceSchema = section({
     if (service.hpa.maxReplicas !== undefined && service.hpa.maxReplicas < service.replicas) {
         ctx.addIssue({ code: "custom", path: ["hpa", "maxReplicas"], input: service.hpa.maxReplicas, message: `must be at least replicas (${service.replicas})` });
     }
+    if (service.perZone && service.minDomains !== undefined) {
+        ctx.addIssue({
+            code: "custom", path: ["minDomains"], input: service.minDomains,
+            message: "contradicts perZone: true (each per-zone Deployment is pinned to one zone): set one of them",
+        });
+    }
     if (RESERVED_ENV.some(key => key in service.env)) {
         ctx.addIssue({ code: "custom", path: ["env"], input: Object.keys(service.env), message: `must not set ${RESERVED_ENV.join(", ")} (set from the downward API)` });
     }

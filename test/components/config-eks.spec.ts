@@ -88,6 +88,11 @@ describe("config: services", () => {
             "services.0.minDomains must be at most the AZ count (2): more domains than zones leaves pods Pending, got 3");
     });
 
+    it("rejects minDomains together with perZone", () => {
+        assert.equal(errorOf({ eks: CLUSTER, services: [{ ...SERVICE, perZone: true, minDomains: 2 }] }),
+            "services.0.minDomains contradicts perZone: true (each per-zone Deployment is pinned to one zone): set one of them, got 2");
+    });
+
     it("rejects a PDB that would block every drain, counting per-zone replicas", () => {
         assert.equal(errorOf({ eks: CLUSTER, services: [{ ...SERVICE, replicas: 2, pdb: { minAvailable: 2 } }] }),
             "services.0.pdb.minAvailable must be less than the minimum pod count (2), or no node could ever be drained, got 2");
