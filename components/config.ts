@@ -96,13 +96,189 @@ const trafficSchema = section({
     northSouthGbPerMonth: gbPerMonth.default(0),
 });
 
+const positiveInt = (allowed: string) => z.number({ error: allowed }).int(allowed).min(1, allowed);
+const percentage = () => z.number({ error: "must be a percentage 1-100" }).int("must be a percentage 1-100")
+    .min(1, "must be a percentage 1-100").max(100, "must be a percentage 1-100");
+const pattern = (regex: RegExp, allowed: string) => z.string({ error: allowed }).regex(regex, allowed);
+const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
+const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/;
+
+export const eksSchema = section({
+    /** Declare the EKS Auto Mode cluster (and allow `services`). */
+    enabled: z.boolean({ error: "must be true or false" }).default(false),
+    /** Kubernetes minor version. 1.35+: PreferSameNode is stable and pods carry their zone label there. */
+    version: pattern(/^1\.\d{2}$/, "must be a Kubernetes minor version like \"1.35\"")
+        .refine(v => Number(v.split(".")[1]) >= 35, "must be 1.35 or later (PreferSameNode and pod topology labels need it)")
+        .default("1.35"),
+    /** CIDRs allowed to reach the public API endpoint; empty means private endpoint only. */
+    endpointPublicAccessCidrs: z.array(pattern(IPV4_CIDR, "must be IPv4 CIDRs like 203.0.113.0/24")
+        .refine(c => !c.endsWith("/0"), "must not open the API endpoint to the whole internet (leave the list empty for private-only)"))
+        .default([]),
+    /** IAM role or user ARN granted AmazonEKSClusterAdminPolicy through an access entry. */
+    adminPrincipalArn: pattern(IAM_PRINCIPAL_ARN, "must be an IAM role or user ARN like arn:aws:iam::111122223333:role/platform-admin").optional(),
+    /** Make whoever creates the cluster a cluster admin (bootstrapClusterCreatorAdminPermissions); keep false in prod. */
+    clusterCreatorAdmin: z.boolean({ error: "must be true or false" }).default(false),
+    /** Envelope-encrypt Kubernetes secrets with a customer-managed KMS key (rotation on). */
+    secretsEncryption: z.boolean({ error: "must be true or false" }).default(false),
+    /** Custom Auto Mode node pools beside the built-in general-purpose and system pools. */
+    nodePools: section({
+        /** arm64 on-demand pool (c/m/r, weight 10): Graviton price-performance. Images must be multi-arch. */
+        graviton: z.boolean({ error: "must be true or false" }).default(false),
+        /** Spot pool (c/m/r gen 5+, amd64, weight 80, 20% disruption budget, expireAfter 336h). */
+        spot: z.boolean({ error: "must be true or false" }).default(false),
+    }).prefault({}),
+    /** EKS add-ons. Auto Mode already runs the Pod Identity agent, CoreDNS, kube-proxy and the VPC CNI itself. */
+    addons: section({
+        /** metrics-server: the HPAs of `services` read it. */
+        metricsServer: z.boolean({ error: "must be true or false" }).default(true),
+        /** amazon-cloudwatch-observability with a Pod Identity role: Container Insights and the cross-AZ flow view. */
+        cloudwatchObservability: z.boolean({ error: "must be true or false" }).default(true),
+    }).prefault({}),
+}).superRefine((eks, ctx) => {
+    if (eks.enabled && !eks.clusterCreatorAdmin && eks.adminPrincipalArn === undefined) {
+        ctx.addIssue({
+            code: "custom", path: ["adminPrincipalArn"], input: undefined,
+            message: "is required when eks.clusterCreatorAdmin is false (nobody, this program included, could administer the cluster)",
+        });
+    }
+});
+
+export const ROUTING_MODES = ["PreferSameZone", "PreferSameNode"] as const;
+const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const CPU_QUANTITY = /^(\d+m|\d+(\.\d+)?)$/;
+const MEMORY_QUANTITY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/;
+const PDB_ALLOWED = "must be a whole number >= 0 or a percentage like \"50%\"";
+
+export const zonalServiceSchema = section({
+    /** Service, Deployment and label name (DNS-1035 label). */
+    name: pattern(DNS_LABEL, "must be a DNS label like \"frontend\""),
+    /** Namespace; created unless "default". */
+    namespace: pattern(DNS_LABEL, "must be a DNS label like \"shop\"").default("default"),
+    /** Container image. */
+    image: z.string({ error: "must be an image reference" }).min(1, "must be an image reference"),
+    /** Container port; the Service exposes the same port. */
+    port: z.number({ error: "must be a port 1-65535" }).int("must be a port 1-65535").min(1, "must be a port 1-65535").max(65535, "must be a port 1-65535"),
+    /** Minimum replicas (the HPA's minReplicas), in total or, with perZone, per zone. */
+    replicas: positiveInt("must be a whole number >= 1").default(3),
+    /** CPU request. */
+    cpu: pattern(CPU_QUANTITY, "must be a CPU quantity like 250m or 1").default("250m"),
+    /** Memory request. */
+    memory: pattern(MEMORY_QUANTITY, "must be a memory quantity like 256Mi").default("256Mi"),
+    /** CPU limit; default none (a CPU limit throttles even on idle nodes). */
+    cpuLimit: pattern(CPU_QUANTITY, "must be a CPU quantity like 500m or 1").optional(),
+    /** Memory limit; default the memory request (a pod never takes more than the node reserved for it). */
+    memoryLimit: pattern(MEMORY_QUANTITY, "must be a memory quantity like 512Mi").optional(),
+    /** Pin pods to one CPU architecture (nodeSelector kubernetes.io/arch); default any. */
+    arch: z.enum(["amd64", "arm64"], { error: oneOf(["amd64", "arm64"]) }).optional(),
+    /** HTTP path for readiness and liveness probes; default a TCP check on the port. */
+    probePath: pattern(/^\//, "must be an absolute path like /healthz").optional(),
+    /** Service trafficDistribution: keep calls in the caller's zone, or on its node first. */
+    routing: z.enum(ROUTING_MODES, { error: oneOf(ROUTING_MODES) }).default("PreferSameZone"),
+    /** One Deployment and HPA per AZ, each pinned to its zone, behind one Service (for the 2-3 hottest services). */
+    perZone: z.boolean({ error: "must be true or false" }).default(false),
+    /** Zones the spread constraint requires before skew counts; default (and at most) the AZ count. */
+    minDomains: positiveInt("must be a whole number >= 1").optional(),
+    /** Expose through the Auto Mode ALB (class alb, target-type ip). */
+    ingress: section({
+        /** ALB scheme. */
+        scheme: z.enum(["internet-facing", "internal"], { error: oneOf(["internet-facing", "internal"]) }).default("internal"),
+        /** Path prefix routed to the service. */
+        path: pattern(/^\//, "must be an absolute path like /").default("/"),
+        /** Host name to match; default any host. */
+        host: pattern(/^(\*\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a DNS name like shop.example.com").optional(),
+    }).optional(),
+    /** PodDisruptionBudget minAvailable: a count or a percentage like "50%". */
+    pdb: section({
+        /** Pods that must stay up during voluntary disruptions (Auto Mode consolidates nodes by default). */
+        minAvailable: z.union([
+            z.number().int(PDB_ALLOWED).min(0, PDB_ALLOWED),
+            z.string().regex(/^(100|[1-9]?\d)%$/, PDB_ALLOWED),
+        ], { error: PDB_ALLOWED }).default(1),
+    }).prefault({}),
+    /** HorizontalPodAutoscaler (autoscaling/v2) on CPU and memory utilization of the requests. */
+    hpa: section({
+        /** Upper bound of replicas (per zone with perZone); default 3 x replicas. */
+        maxReplicas: positiveInt("must be a whole number >= 1").optional(),
+        /** Target average CPU utilization, percent of the request. */
+        cpuUtilization: percentage().default(70),
+        /** Target average memory utilization, percent of the request. */
+        memoryUtilization: percentage().default(80),
+    }).prefault({}),
+    /** Plain environment variables (secrets belong in Secrets, not here). */
+    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be environment variable names"), z.string({ error: "must be string values" })).default({}),
+    /** East-west GB/month this service receives; read by the cost report. */
+    gbPerMonth: z.number({ error: "must be a number >= 0" }).min(0, "must be a number >= 0").optional(),
+}).superRefine((service, ctx) => {
+    if (service.hpa.maxReplicas !== undefined && service.hpa.maxReplicas < service.replicas) {
+        ctx.addIssue({ code: "custom", path: ["hpa", "maxReplicas"], input: service.hpa.maxReplicas, message: `must be at least replicas (${service.replicas})` });
+    }
+    if (service.perZone && service.minDomains !== undefined) {
+        ctx.addIssue({
+            code: "custom", path: ["minDomains"], input: service.minDomains,
+            message: "contradicts perZone: true (each per-zone Deployment is pinned to one zone): set one of them",
+        });
+    }
+    if (RESERVED_ENV.some(key => key in service.env)) {
+        ctx.addIssue({ code: "custom", path: ["env"], input: Object.keys(service.env), message: `must not set ${RESERVED_ENV.join(", ")} (set from the downward API)` });
+    }
+});
+
+/** Environment variables ZonalService sets from the downward API. */
+export const RESERVED_ENV = ["ZONE", "NODE_NAME"] as const;
+
 const stackConfigSchema = section({
     network: networkSchema.default(() => networkSchema.parse({})),
     traffic: trafficSchema.optional(),
-});
+    eks: eksSchema.default(() => eksSchema.parse({})),
+    services: z.array(zonalServiceSchema).default([]),
+}).superRefine((config, ctx) => checkServicesAgainstCluster(config, ctx));
+
+/** Checks that need more than one section: services run on the cluster, over the network's zones. */
+function checkServicesAgainstCluster(
+    config: { network: z.output<typeof networkSchema>; eks: z.output<typeof eksSchema>; services: z.output<typeof zonalServiceSchema>[] },
+    ctx: z.RefinementCtx,
+): void {
+    if (config.services.length === 0) return;
+    if (!config.eks.enabled) {
+        ctx.addIssue({
+            code: "custom", path: ["eks", "enabled"], input: config.eks.enabled,
+            message: "must be true when services are declared (ZonalService runs on the EKS Auto Mode cluster)",
+        });
+    }
+    if (!config.eks.addons.metricsServer) {
+        ctx.addIssue({
+            code: "custom", path: ["eks", "addons", "metricsServer"], input: false,
+            message: "must be true when services are declared (their HPAs read metrics-server)",
+        });
+    }
+    const azCount = config.network.azCount;
+    const seen = new Set<string>();
+    config.services.forEach((service, i) => {
+        const key = `${service.namespace}/${service.name}`;
+        if (seen.has(key)) {
+            ctx.addIssue({ code: "custom", path: ["services", i, "name"], input: service.name, message: `must be unique per namespace (${key} is declared twice)` });
+        }
+        seen.add(key);
+        if (service.minDomains !== undefined && service.minDomains > azCount) {
+            ctx.addIssue({
+                code: "custom", path: ["services", i, "minDomains"], input: service.minDomains,
+                message: `must be at most the AZ count (${azCount}): more domains than zones leaves pods Pending`,
+            });
+        }
+        const minimumPods = service.perZone ? service.replicas * azCount : service.replicas;
+        if (typeof service.pdb.minAvailable === "number" && service.pdb.minAvailable >= minimumPods) {
+            ctx.addIssue({
+                code: "custom", path: ["services", i, "pdb", "minAvailable"], input: service.pdb.minAvailable,
+                message: `must be less than the minimum pod count (${minimumPods}), or no node could ever be drained`,
+            });
+        }
+    });
+}
 
 export type NetworkConfig = z.output<typeof networkSchema>;
 export type TrafficConfig = z.output<typeof trafficSchema>;
+export type EksConfig = z.output<typeof eksSchema>;
+export type ZonalServiceConfig = z.output<typeof zonalServiceSchema>;
 export type StackConfig = z.output<typeof stackConfigSchema>;
 
 /**
@@ -124,7 +300,7 @@ export function configKeys(): string[] {
 }
 
 function unwrap(schema: z.ZodType): z.ZodType {
-    if (schema instanceof z.ZodDefault || schema instanceof z.ZodOptional) return unwrap(schema.unwrap() as z.ZodType);
+    if (schema instanceof z.ZodDefault || schema instanceof z.ZodPrefault || schema instanceof z.ZodOptional) return unwrap(schema.unwrap() as z.ZodType);
     if (schema instanceof z.ZodPipe) return unwrap(schema.in as z.ZodType);
     return schema;
 }

@@ -1,0 +1,238 @@
+import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { parseStackConfig } from "../../components/config";
+import { AutoModeCluster, AutoModeClusterArgs } from "../../components/eks-auto-mode";
+import { MOCK_CLUSTER_SECURITY_GROUP, one, ofType, recordRegistrations, Registration, settle, valueOf } from "../helpers/eks-mocks";
+
+const ADMIN = "arn:aws:iam::111122223333:role/platform-admin";
+const SUBNETS = ["subnet-a", "subnet-b", "subnet-c"];
+
+/** Cluster args as prod would pass them, from parsed config, with overrides. */
+function argsFrom(eks: Record<string, unknown>): AutoModeClusterArgs {
+    const config = parseStackConfig({ eks: { enabled: true, adminPrincipalArn: ADMIN, ...eks } });
+    return { ...config.eks, privateSubnetIds: SUBNETS };
+}
+
+async function build(eks: Record<string, unknown> = {}): Promise<{ registered: Registration[]; cluster: AutoModeCluster }> {
+    const registered = recordRegistrations();
+    const cluster = new AutoModeCluster("eks", argsFrom(eks));
+    await settle(registered);
+    return { registered, cluster };
+}
+
+const policyArnsOf = (registered: Registration[], roleResourcePrefix: string) =>
+    ofType(registered, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+        .filter(r => r.name.startsWith(`${roleResourcePrefix}-`))
+        .map(r => r.inputs.policyArn)
+        .sort();
+
+describe("AutoModeCluster", () => {
+    it("registers the component type token", async () => {
+        const { registered } = await build();
+        assert.equal(one(registered, "crossaz:eks:AutoModeCluster").name, "eks");
+    });
+
+    it("turns on all three Auto Mode switches together, with both built-in pools and the node role", async () => {
+        const { registered } = await build();
+        const cluster = one(registered, "aws:eks/cluster:Cluster").inputs;
+        const nodeRole = one(registered, "aws:iam/role:Role", "eks-node");
+        assert.deepEqual(cluster.computeConfig, {
+            enabled: true,
+            nodePools: ["general-purpose", "system"],
+            nodeRoleArn: `arn:aws:iam::111122223333:role/${nodeRole.name}-1234567`,
+        });
+        assert.deepEqual(cluster.kubernetesNetworkConfig, { elasticLoadBalancing: { enabled: true } });
+        assert.deepEqual(cluster.storageConfig, { blockStorage: { enabled: true } });
+        assert.equal(cluster.bootstrapSelfManagedAddons, false);
+        assert.equal(cluster.accessConfig.authenticationMode, "API");
+        assert.equal(cluster.version, "1.35");
+    });
+
+    it("keeps the Auto Mode switches known during a first preview, when the node role ARN is not", async () => {
+        const registered = recordRegistrations({ preview: true, withoutIds: true });
+        new AutoModeCluster("eks", argsFrom({}));
+        await settle(registered);
+        const cluster = one(registered, "aws:eks/cluster:Cluster").inputs;
+        assert.notEqual(typeof cluster.computeConfig.nodeRoleArn, "string", "the node role ARN should be unknown in this preview");
+        assert.equal(cluster.computeConfig.enabled, true);
+        assert.equal(cluster.kubernetesNetworkConfig.elasticLoadBalancing.enabled, true);
+        assert.equal(cluster.storageConfig.blockStorage.enabled, true);
+    });
+
+    it("gives the cluster role the five Auto Mode policies and a trust for eks.amazonaws.com with AssumeRole and TagSession", async () => {
+        const { registered } = await build();
+        assert.deepEqual(policyArnsOf(registered, "eks-cluster"), [
+            "arn:aws:iam::aws:policy/AmazonEKSBlockStoragePolicy",
+            "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
+            "arn:aws:iam::aws:policy/AmazonEKSComputePolicy",
+            "arn:aws:iam::aws:policy/AmazonEKSLoadBalancingPolicy",
+            "arn:aws:iam::aws:policy/AmazonEKSNetworkingPolicy",
+        ]);
+        const trust = JSON.parse(one(registered, "aws:iam/role:Role", "eks-cluster").inputs.assumeRolePolicy);
+        assert.deepEqual(trust.Statement, [{
+            Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"],
+        }]);
+    });
+
+    it("gives the node role only the least-privilege pair", async () => {
+        const { registered } = await build();
+        assert.deepEqual(policyArnsOf(registered, "eks-node"), [
+            "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
+            "arn:aws:iam::aws:policy/AmazonEKSWorkerNodeMinimalPolicy",
+        ]);
+    });
+
+    it("places the cluster in the private subnets with the private endpoint and the three control-plane logs", async () => {
+        const { registered } = await build();
+        const cluster = one(registered, "aws:eks/cluster:Cluster").inputs;
+        assert.deepEqual(cluster.vpcConfig.subnetIds, SUBNETS);
+        assert.equal(cluster.vpcConfig.endpointPrivateAccess, true);
+        assert.deepEqual(cluster.enabledClusterLogTypes, ["api", "audit", "authenticator"]);
+    });
+
+    it("keeps the endpoint private-only when no public CIDR is configured", async () => {
+        const { registered } = await build({ endpointPublicAccessCidrs: [] });
+        const vpcConfig = one(registered, "aws:eks/cluster:Cluster").inputs.vpcConfig;
+        assert.equal(vpcConfig.endpointPublicAccess, false);
+        assert.equal(vpcConfig.publicAccessCidrs, undefined);
+    });
+
+    it("opens the public endpoint only to the configured CIDRs", async () => {
+        const { registered } = await build({ endpointPublicAccessCidrs: ["203.0.113.0/24"] });
+        const vpcConfig = one(registered, "aws:eks/cluster:Cluster").inputs.vpcConfig;
+        assert.equal(vpcConfig.endpointPublicAccess, true);
+        assert.deepEqual(vpcConfig.publicAccessCidrs, ["203.0.113.0/24"]);
+    });
+
+    it("envelope-encrypts secrets with a rotating KMS key when secretsEncryption is on", async () => {
+        const { registered } = await build({ secretsEncryption: true });
+        assert.equal(one(registered, "aws:kms/key:Key").inputs.enableKeyRotation, true);
+        assert.deepEqual(one(registered, "aws:eks/cluster:Cluster").inputs.encryptionConfig, {
+            resources: ["secrets"], provider: { keyArn: "arn:aws:kms:us-east-1:111122223333:key/mock" },
+        });
+    });
+
+    it("declares no KMS key and no encryption config when secretsEncryption is off", async () => {
+        const { registered } = await build({ secretsEncryption: false });
+        assert.equal(ofType(registered, "aws:kms/key:Key").length, 0);
+        assert.equal(one(registered, "aws:eks/cluster:Cluster").inputs.encryptionConfig, undefined);
+    });
+
+    it("grants the admin principal AmazonEKSClusterAdminPolicy cluster-wide and no blanket creator admin", async () => {
+        const { registered } = await build({ clusterCreatorAdmin: false });
+        assert.equal(one(registered, "aws:eks/cluster:Cluster").inputs.accessConfig.bootstrapClusterCreatorAdminPermissions, false);
+        assert.equal(one(registered, "aws:eks/accessEntry:AccessEntry").inputs.principalArn, ADMIN);
+        const association = one(registered, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").inputs;
+        assert.equal(association.policyArn, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy");
+        assert.equal(association.principalArn, ADMIN);
+        assert.deepEqual(association.accessScope, { type: "cluster" });
+    });
+
+    it("declares metrics-server and CloudWatch observability with a Pod Identity role trusting pods.eks.amazonaws.com", async () => {
+        const { registered } = await build();
+        const addons = ofType(registered, "aws:eks/addon:Addon").map(r => r.inputs.addonName).sort();
+        assert.deepEqual(addons, ["amazon-cloudwatch-observability", "metrics-server"]);
+        const observability = ofType(registered, "aws:eks/addon:Addon").find(r => r.inputs.addonName === "amazon-cloudwatch-observability")!;
+        const role = one(registered, "aws:iam/role:Role", "eks-cloudwatch");
+        assert.deepEqual(observability.inputs.podIdentityAssociations, [{
+            serviceAccount: "cloudwatch-agent", roleArn: `arn:aws:iam::111122223333:role/${role.name}-1234567`,
+        }]);
+        assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal, { Service: "pods.eks.amazonaws.com" });
+        assert.deepEqual(policyArnsOf(registered, "eks-cloudwatch"), [
+            "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess",
+            "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy",
+        ]);
+        assert.ok(!addons.includes("eks-pod-identity-agent"), "Auto Mode runs the Pod Identity agent itself");
+    });
+
+    it("leaves the add-ons out when they are turned off", async () => {
+        const { registered } = await build({ addons: { metricsServer: false, cloudwatchObservability: false } });
+        assert.equal(ofType(registered, "aws:eks/addon:Addon").length, 0);
+        assert.equal(ofType(registered, "aws:iam/role:Role").length, 2);
+    });
+
+    it("builds a secret kubeconfig that authenticates with aws eks get-token, assuming the admin role", async () => {
+        const { cluster } = await build({ clusterCreatorAdmin: false });
+        assert.equal(await pulumi.isSecret(cluster.kubeconfig), true);
+        const kubeconfig = JSON.parse(await valueOf(cluster.kubeconfig));
+        assert.equal(kubeconfig.clusters[0].cluster.server, "https://ABCDEF.gr7.us-east-1.eks.amazonaws.com");
+        assert.equal(kubeconfig.clusters[0].cluster["certificate-authority-data"], "Q0EtREFUQQ==");
+        const exec = kubeconfig.users[0].user.exec;
+        assert.equal(exec.command, "aws");
+        assert.deepEqual(exec.args, ["eks", "get-token", "--cluster-name", "eks-1234567", "--region", "us-east-1", "--role-arn", ADMIN]);
+    });
+
+    it("declares every in-cluster resource with the cluster's Kubernetes provider", async () => {
+        const { registered } = await build({ nodePools: { graviton: true, spot: true } });
+        const provider = one(registered, "pulumi:providers:kubernetes");
+        const inCluster = registered.filter(r => r.type.startsWith("kubernetes:"));
+        assert.equal(inCluster.length, 7); // IngressClassParams, IngressClass, StorageClass, 2 NodeClasses, 2 NodePools
+        for (const resource of inCluster) {
+            assert.match(resource.provider ?? "", new RegExp(`::${provider.name}::${provider.name}-id$`), `${resource.type} ${resource.name}`);
+        }
+    });
+
+    it("declares the alb IngressClass on the Auto Mode controller with its IngressClassParams", async () => {
+        const { registered } = await build();
+        const params = one(registered, "kubernetes:eks.amazonaws.com/v1:IngressClassParams").inputs;
+        assert.equal(params.metadata.name, "alb");
+        const ingressClass = one(registered, "kubernetes:networking.k8s.io/v1:IngressClass").inputs;
+        assert.equal(ingressClass.metadata.name, "alb");
+        assert.deepEqual(ingressClass.spec, {
+            controller: "eks.amazonaws.com/alb",
+            parameters: { apiGroup: "eks.amazonaws.com", kind: "IngressClassParams", name: "alb" },
+        });
+    });
+
+    it("declares an encrypted default StorageClass on the Auto Mode EBS provisioner", async () => {
+        const { registered } = await build();
+        const storageClass = one(registered, "kubernetes:storage.k8s.io/v1:StorageClass").inputs;
+        assert.equal(storageClass.provisioner, "ebs.csi.eks.amazonaws.com");
+        assert.equal(storageClass.parameters.encrypted, "true");
+        assert.equal(storageClass.metadata.annotations["storageclass.kubernetes.io/is-default-class"], "true");
+    });
+
+    it("declares no custom pools unless configured", async () => {
+        const { registered } = await build();
+        assert.equal(ofType(registered, "kubernetes:eks.amazonaws.com/v1:NodeClass").length, 0);
+        assert.equal(ofType(registered, "kubernetes:karpenter.sh/v1:NodePool").length, 0);
+    });
+
+    it("declares Graviton and Spot NodeClasses in eks.amazonaws.com/v1 with the node role, private subnets and cluster security group", async () => {
+        const { registered } = await build({ nodePools: { graviton: true, spot: true } });
+        const nodeRole = one(registered, "aws:iam/role:Role", "eks-node");
+        const nodeClasses = ofType(registered, "kubernetes:eks.amazonaws.com/v1:NodeClass");
+        assert.deepEqual(nodeClasses.map(n => n.inputs.metadata.name).sort(), ["graviton", "spot"]);
+        for (const nodeClass of nodeClasses) {
+            assert.equal(nodeClass.inputs.apiVersion, "eks.amazonaws.com/v1");
+            assert.equal(nodeClass.inputs.spec.role, `${nodeRole.name}-1234567`);
+            assert.deepEqual(nodeClass.inputs.spec.subnetSelectorTerms, SUBNETS.map(id => ({ id })));
+            assert.deepEqual(nodeClass.inputs.spec.securityGroupSelectorTerms, [{ id: MOCK_CLUSTER_SECURITY_GROUP }]);
+        }
+    });
+
+    it("declares a Spot NodePool in karpenter.sh/v1: spot, c/m/r, generation >= 5, weight 80, 20% budget, consolidateAfter, 336h expiry", async () => {
+        const { registered } = await build({ nodePools: { graviton: false, spot: true } });
+        const pool = one(registered, "kubernetes:karpenter.sh/v1:NodePool").inputs;
+        assert.equal(pool.apiVersion, "karpenter.sh/v1");
+        assert.equal(pool.spec.weight, 80);
+        assert.deepEqual(pool.spec.template.spec.nodeClassRef, { group: "eks.amazonaws.com", kind: "NodeClass", name: "spot" });
+        const requirement = (key: string) => pool.spec.template.spec.requirements.find((r: any) => r.key === key);
+        assert.deepEqual(requirement("karpenter.sh/capacity-type").values, ["spot"]);
+        assert.deepEqual(requirement("eks.amazonaws.com/instance-category").values, ["c", "m", "r"]);
+        assert.deepEqual(requirement("eks.amazonaws.com/instance-generation"), { key: "eks.amazonaws.com/instance-generation", operator: "Gt", values: ["4"] });
+        assert.deepEqual(pool.spec.disruption.budgets, [{ nodes: "20%" }]);
+        assert.ok(pool.spec.disruption.consolidateAfter);
+        assert.equal(pool.spec.template.spec.expireAfter, "336h");
+    });
+
+    it("declares a Graviton NodePool: arm64, weight 10, referencing its NodeClass", async () => {
+        const { registered } = await build({ nodePools: { graviton: true, spot: false } });
+        const pool = one(registered, "kubernetes:karpenter.sh/v1:NodePool").inputs;
+        assert.equal(pool.spec.weight, 10);
+        assert.deepEqual(pool.spec.template.spec.nodeClassRef, { group: "eks.amazonaws.com", kind: "NodeClass", name: "graviton" });
+        const arch = pool.spec.template.spec.requirements.find((r: any) => r.key === "kubernetes.io/arch");
+        assert.deepEqual(arch.values, ["arm64"]);
+        assert.ok(pool.spec.disruption.consolidateAfter);
+    });
+});

@@ -1,0 +1,184 @@
+import * as assert from "node:assert/strict";
+import * as k8s from "@pulumi/kubernetes";
+import { parseStackConfig } from "../../components/config";
+import { serviceNamespaces, ZonalService } from "../../components/zonal-service";
+import { one, ofType, recordRegistrations, Registration, settle } from "../helpers/eks-mocks";
+
+const AZS = ["us-east-1a", "us-east-1b", "us-east-1c"];
+const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
+
+/** One service parsed through the real config schema (defaults included), with overrides. */
+function serviceConfig(overrides: Record<string, unknown> = {}) {
+    const config = parseStackConfig({
+        eks: { enabled: true, clusterCreatorAdmin: true },
+        services: [{ name: "backend", namespace: "shop", image: "public.ecr.aws/nginx/nginx:1.27", port: 8080, ...overrides }],
+    });
+    return config.services[0];
+}
+
+async function build(overrides: Record<string, unknown> = {}): Promise<Registration[]> {
+    const registered = recordRegistrations();
+    const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
+    new ZonalService("backend", { service: serviceConfig(overrides), availabilityZones: AZS }, { providers: { kubernetes: provider } });
+    await settle(registered);
+    return registered;
+}
+
+const podSpecOf = (deployment: Registration) => deployment.inputs.spec.template.spec;
+const containerOf = (deployment: Registration) => podSpecOf(deployment).containers[0];
+
+describe("ZonalService", () => {
+    it("registers the component type token", async () => {
+        const registered = await build();
+        assert.equal(one(registered, "crossaz:k8s:ZonalService").name, "backend");
+    });
+
+    it("sets trafficDistribution PreferSameZone on a ClusterIP Service by default", async () => {
+        const service = one(await build(), "kubernetes:core/v1:Service").inputs;
+        assert.equal(service.spec.trafficDistribution, "PreferSameZone");
+        assert.equal(service.spec.type, "ClusterIP");
+        assert.equal(service.metadata.name, "backend");
+        assert.equal(service.metadata.namespace, "shop");
+        assert.equal(service.metadata.annotations?.["service.kubernetes.io/topology-mode"], undefined);
+    });
+
+    it("sets trafficDistribution PreferSameNode when routing says so", async () => {
+        const service = one(await build({ routing: "PreferSameNode" }), "kubernetes:core/v1:Service").inputs;
+        assert.equal(service.spec.trafficDistribution, "PreferSameNode");
+    });
+
+    it("spreads pods over zones with maxSkew 1, DoNotSchedule and minDomains = the AZ count", async () => {
+        const deployment = one(await build(), DEPLOYMENT);
+        assert.deepEqual(podSpecOf(deployment).topologySpreadConstraints, [{
+            topologyKey: "topology.kubernetes.io/zone",
+            maxSkew: 1,
+            whenUnsatisfiable: "DoNotSchedule",
+            minDomains: 3,
+            labelSelector: { matchLabels: { "app.kubernetes.io/name": "backend" } },
+        }]);
+    });
+
+    it("uses a configured minDomains below the AZ count", async () => {
+        const deployment = one(await build({ minDomains: 2 }), DEPLOYMENT);
+        assert.equal(podSpecOf(deployment).topologySpreadConstraints[0].minDomains, 2);
+    });
+
+    it("sets CPU and memory requests and limits (memory limit defaults to the request)", async () => {
+        const container = containerOf(one(await build({ cpu: "500m", memory: "512Mi", cpuLimit: "1" }), DEPLOYMENT));
+        assert.deepEqual(container.resources, { requests: { cpu: "500m", memory: "512Mi" }, limits: { memory: "512Mi", cpu: "1" } });
+    });
+
+    it("probes readiness and liveness over HTTP when probePath is set, over TCP otherwise", async () => {
+        const http = containerOf(one(await build({ probePath: "/healthz" }), DEPLOYMENT));
+        assert.deepEqual(http.readinessProbe.httpGet, { path: "/healthz", port: "http" });
+        assert.deepEqual(http.livenessProbe.httpGet, { path: "/healthz", port: "http" });
+        const tcp = containerOf(one(await build(), DEPLOYMENT));
+        assert.deepEqual(tcp.readinessProbe.tcpSocket, { port: "http" });
+        assert.deepEqual(tcp.livenessProbe.tcpSocket, { port: "http" });
+    });
+
+    it("exposes the zone (the pod's topology label) and the node name through the downward API", async () => {
+        const env = containerOf(one(await build({ env: { LOG_LEVEL: "info" } }), DEPLOYMENT)).env;
+        assert.deepEqual(env, [
+            { name: "ZONE", valueFrom: { fieldRef: { fieldPath: "metadata.labels['topology.kubernetes.io/zone']" } } },
+            { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
+            { name: "LOG_LEVEL", value: "info" },
+        ]);
+    });
+
+    it("leaves the replica count to an autoscaling/v2 HPA on CPU and memory", async () => {
+        const registered = await build({ replicas: 2, hpa: { maxReplicas: 9, cpuUtilization: 60, memoryUtilization: 75 } });
+        assert.equal(one(registered, DEPLOYMENT).inputs.spec.replicas, undefined);
+        const hpa = one(registered, HPA).inputs.spec;
+        assert.deepEqual(hpa.scaleTargetRef, { apiVersion: "apps/v1", kind: "Deployment", name: "backend" });
+        assert.equal(hpa.minReplicas, 2);
+        assert.equal(hpa.maxReplicas, 9);
+        assert.deepEqual(hpa.metrics.map((m: any) => [m.resource.name, m.resource.target.averageUtilization]), [["cpu", 60], ["memory", 75]]);
+    });
+
+    it("declares a PodDisruptionBudget over all the service's pods", async () => {
+        const pdb = one(await build({ pdb: { minAvailable: "50%" } }), "kubernetes:policy/v1:PodDisruptionBudget").inputs;
+        assert.equal(pdb.spec.minAvailable, "50%");
+        assert.deepEqual(pdb.spec.selector, { matchLabels: { "app.kubernetes.io/name": "backend" } });
+    });
+
+    it("declares no Ingress unless configured", async () => {
+        assert.equal(ofType(await build(), "kubernetes:networking.k8s.io/v1:Ingress").length, 0);
+    });
+
+    it("declares an ALB Ingress with target-type ip and the configured scheme, path and host", async () => {
+        const ingress = one(await build({ ingress: { scheme: "internet-facing", path: "/api", host: "shop.example.com" } }),
+            "kubernetes:networking.k8s.io/v1:Ingress").inputs;
+        assert.equal(ingress.spec.ingressClassName, "alb");
+        assert.equal(ingress.metadata.annotations["alb.ingress.kubernetes.io/target-type"], "ip");
+        assert.equal(ingress.metadata.annotations["alb.ingress.kubernetes.io/scheme"], "internet-facing");
+        assert.deepEqual(ingress.spec.rules, [{
+            host: "shop.example.com",
+            http: { paths: [{ path: "/api", pathType: "Prefix", backend: { service: { name: "backend", port: { number: 8080 } } } }] },
+        }]);
+    });
+
+    it("perZone: one Deployment and one HPA per AZ, each pinned to its zone by node affinity, behind one Service", async () => {
+        const registered = await build({ perZone: true, replicas: 2 });
+        const deployments = ofType(registered, DEPLOYMENT);
+        assert.deepEqual(deployments.map(d => d.inputs.metadata.name), AZS.map(az => `backend-${az}`));
+        deployments.forEach((deployment, i) => {
+            const affinity = podSpecOf(deployment).affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution;
+            assert.deepEqual(affinity.nodeSelectorTerms, [{ matchExpressions: [{ key: "topology.kubernetes.io/zone", operator: "In", values: [AZS[i]] }] }]);
+            assert.deepEqual(containerOf(deployment).env[0], { name: "ZONE", value: AZS[i] });
+            // A zone constraint with minDomains 3 would cap a one-zone Deployment at one pod.
+            assert.ok(podSpecOf(deployment).topologySpreadConstraints.every((c: any) => c.topologyKey !== "topology.kubernetes.io/zone"));
+            assert.equal(deployment.inputs.spec.selector.matchLabels["cross-az-platform/zone"], AZS[i]);
+        });
+        const hpas = ofType(registered, HPA);
+        assert.deepEqual(hpas.map(h => h.inputs.spec.scaleTargetRef.name), AZS.map(az => `backend-${az}`));
+        assert.ok(hpas.every(h => h.inputs.spec.minReplicas === 2));
+        const service = one(registered, "kubernetes:core/v1:Service").inputs;
+        assert.deepEqual(service.spec.selector, { "app.kubernetes.io/name": "backend" });
+        assert.equal(service.spec.trafficDistribution, "PreferSameZone");
+    });
+
+    it("pins pods to an architecture when arch is set", async () => {
+        const deployment = one(await build({ arch: "arm64" }), DEPLOYMENT);
+        assert.deepEqual(podSpecOf(deployment).nodeSelector, { "kubernetes.io/arch": "arm64" });
+    });
+
+    it("keeps names, routing and annotations known in a first preview, when no resource has an id yet", async () => {
+        const registered = recordRegistrations({ preview: true, withoutIds: true });
+        const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
+        new ZonalService("backend", { service: serviceConfig({ ingress: {} }), availabilityZones: AZS }, { providers: { kubernetes: provider } });
+        await settle(registered);
+        assert.equal(one(registered, "kubernetes:core/v1:Service").inputs.spec.trafficDistribution, "PreferSameZone");
+        assert.equal(one(registered, HPA).inputs.spec.scaleTargetRef.name, "backend");
+        const ingress = one(registered, "kubernetes:networking.k8s.io/v1:Ingress").inputs;
+        assert.equal(ingress.spec.rules[0].http.paths[0].backend.service.name, "backend");
+        assert.equal(ingress.metadata.annotations["alb.ingress.kubernetes.io/target-type"], "ip");
+    });
+
+    it("declares every Kubernetes resource with the given provider", async () => {
+        const registered = await build({ ingress: {}, perZone: true });
+        const inCluster = registered.filter(r => r.type.startsWith("kubernetes:"));
+        assert.equal(inCluster.length, 3 + 3 + 1 + 1 + 1); // deployments, HPAs, Service, PDB, Ingress
+        for (const resource of inCluster) assert.match(resource.provider ?? "", /::cluster::cluster-id$/, `${resource.type} ${resource.name}`);
+    });
+});
+
+describe("serviceNamespaces", () => {
+    it("declares one Namespace per distinct namespace other than default", async () => {
+        const registered = recordRegistrations();
+        const config = parseStackConfig({
+            eks: { enabled: true, clusterCreatorAdmin: true },
+            services: [
+                { name: "a", namespace: "shop", image: "x", port: 80 },
+                { name: "b", namespace: "shop", image: "x", port: 80 },
+                { name: "c", image: "x", port: 80 },
+                { name: "d", namespace: "payments", image: "x", port: 80 },
+            ],
+        });
+        const namespaces = serviceNamespaces(config.services, {});
+        await settle(registered);
+        assert.deepEqual([...namespaces.keys()], ["shop", "payments"]);
+        assert.deepEqual(ofType(registered, "kubernetes:core/v1:Namespace").map(n => n.inputs.metadata.name), ["shop", "payments"]);
+    });
+});

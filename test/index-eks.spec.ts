@@ -1,0 +1,51 @@
+import * as assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import { ofType, one, recordRegistrations, Registration, settle, valueOf } from "./helpers/eks-mocks";
+
+/** Runs index.ts under mocks with a stack file's config (as the engine passes it: JSON strings). */
+async function runProgram(stack: string): Promise<{ registered: Registration[]; outputs: Record<string, any> }> {
+    const file = path.join(__dirname, "..", `Pulumi.${stack}.yaml`);
+    const config: Record<string, string> = {};
+    for (const [key, value] of Object.entries(parse(readFileSync(file, "utf8")).config as Record<string, unknown>)) {
+        config[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    const registered = recordRegistrations();
+    pulumi.runtime.setAllConfig(config);
+    try {
+        const program: () => Promise<Record<string, any>> = require("../index");
+        const outputs = await program();
+        await settle(registered);
+        return { registered, outputs };
+    } finally {
+        pulumi.runtime.setAllConfig({});
+    }
+}
+
+describe("index.ts: eks and services wiring", () => {
+    it("prod: the cluster, the shop namespace and both services, every Kubernetes resource on the cluster's provider", async () => {
+        const { registered, outputs } = await runProgram("prod");
+        one(registered, "crossaz:eks:AutoModeCluster", "eks");
+        assert.deepEqual(ofType(registered, "crossaz:k8s:ZonalService").map(s => s.name), ["shop-frontend", "shop-backend"]);
+        assert.equal(one(registered, "kubernetes:core/v1:Namespace").inputs.metadata.name, "shop");
+        const provider = one(registered, "pulumi:providers:kubernetes");
+        for (const resource of registered.filter(r => r.type.startsWith("kubernetes:"))) {
+            assert.match(resource.provider ?? "", new RegExp(`::${provider.name}::${provider.name}-id$`), `${resource.type} ${resource.name}`);
+        }
+        // The cluster sits in the network's private subnets.
+        const privateSubnets = ofType(registered, "aws:ec2/subnet:Subnet").filter(s => s.name.includes("-private-")).map(s => `${s.name}-id`);
+        assert.deepEqual(one(registered, "aws:eks/cluster:Cluster").inputs.vpcConfig.subnetIds, privateSubnets);
+        assert.deepEqual(outputs.serviceHosts, ["frontend.shop.svc.cluster.local", "backend.shop.svc.cluster.local"]);
+        assert.equal(await pulumi.isSecret(outputs.kubeconfig), true);
+        assert.match(await valueOf(outputs.eksClusterName as pulumi.Output<string>), /^eks-/);
+    });
+
+    it("dev: no cluster and nothing in Kubernetes", async () => {
+        const { registered, outputs } = await runProgram("dev");
+        assert.equal(ofType(registered, "aws:eks/cluster:Cluster").length, 0);
+        assert.equal(registered.filter(r => r.type.startsWith("kubernetes:") || r.type === "pulumi:providers:kubernetes").length, 0);
+        assert.deepEqual(outputs.serviceHosts, []);
+    });
+});
