@@ -2,7 +2,12 @@ import assert from "node:assert/strict";
 import { DEFAULT_CAPACITY_STRATEGY, parseStackConfig } from "../../components/config";
 import { EcsCluster } from "../../components/ecs-cluster";
 import { FargateService, executionPolicy } from "../../components/fargate-service";
+import { ecsAzRebalancing } from "../../policies/rules/ecs-az-rebalancing";
+import { ecsDeploymentCircuitBreaker } from "../../policies/rules/ecs-deployment-circuit-breaker";
+import { ecsServiceMultiAzSubnets } from "../../policies/rules/ecs-service-multi-az-subnets";
+import { ecsServiceNoPublicIp } from "../../policies/rules/ecs-service-no-public-ip";
 import { Registration, find, ofType, recordRegistrations, valueOf } from "../helpers/ecs-mocks";
+import { runResourcePolicy } from "../helpers/ecs-policy-args";
 
 const T = {
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
@@ -297,6 +302,13 @@ describe("FargateService", () => {
             assert.equal(policy.targetTrackingScalingPolicyConfiguration.targetValue, 55);
             assert.equal(find(registrations, T.service, "web").inputs.desiredCount, 4);
         });
+    });
+
+    it("passes the ECS advisory policies as declared", async () => {
+        const service = find((await declare()).registrations, T.service, "web");
+        for (const policy of [ecsServiceNoPublicIp, ecsServiceMultiAzSubnets, ecsDeploymentCircuitBreaker, ecsAzRebalancing]) {
+            assert.deepEqual(await runResourcePolicy(policy, service.type, service.inputs), { violations: [] }, policy.name);
+        }
     });
 
     it("outputs the ALB DNS name, the service name and the cluster name", async () => {
