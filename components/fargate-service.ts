@@ -59,7 +59,7 @@ export class FargateService extends pulumi.ComponentResource {
             tags: tagged(`${name}-execution`),
         }, parent);
         const allSecrets = [args.secrets, ...args.sidecars.map(s => s.secrets)].flatMap(s => Object.values(s));
-        new aws.iam.RolePolicy(`${name}-execution`, {
+        const executionRolePolicy = new aws.iam.RolePolicy(`${name}-execution`, {
             role: executionRole.id,
             policy: logGroup.arn.apply(logGroupArn => JSON.stringify(executionPolicy(
                 [args.image, ...args.sidecars.map(s => s.image)], logGroupArn, allSecrets))),
@@ -281,8 +281,9 @@ export class FargateService extends pulumi.ComponentResource {
             tags: tagged(name),
         }, {
             parent: this,
-            // The target group must belong to a listener and the providers to the cluster before ECS accepts the service.
-            dependsOn: [...listeners, args.cluster.capacityProviders],
+            // ECS rejects the service until its target group has a listener and the providers are on the cluster;
+            // its first tasks fail to pull or log until the execution role's policy exists.
+            dependsOn: [...listeners, args.cluster.capacityProviders, executionRolePolicy],
             ignoreChanges: ["desiredCount"], // auto scaling owns it after the first deploy
         });
 
