@@ -169,7 +169,7 @@ const fargateServiceSchema = section({
     capacity: capacitySchema.default(() => capacitySchema.parse({})),
     /** HTTP path the ALB target group and the container health check probe. */
     healthCheckPath: z.string().regex(/^\/\S*$/, "must be an absolute path like /healthz").default("/healthz"),
-    /** Container health check command; default `CMD-SHELL curl -fsS http://localhost:<port><path> || exit 1`. */
+    /** Container health check command; default `CMD-SHELL curl -fsS http://localhost:<containerPort><healthCheckPath> || exit 1`. */
     healthCheckCommand: z.array(z.string()).min(2, "must be a command like [CMD-SHELL, wget -qO- localhost:8080/healthz]").optional(),
     /** Plain environment values; names that look like secrets are rejected. */
     environment: environmentSchema.default({}),
@@ -210,7 +210,12 @@ const fargateServiceSchema = section({
     const names = ["app", ...service.sidecars.map(s => s.name)];
     const duplicate = names.find((n, i) => names.indexOf(n) !== i);
     if (duplicate) ctx.addIssue({ code: "custom", path: ["sidecars"], input: duplicate, message: "must have names unique in the task (app is the main container)" });
-});
+}).transform(service => ({
+    ...service,
+    // The default probes the same path as the ALB; it needs curl in the image.
+    healthCheckCommand: service.healthCheckCommand
+        ?? ["CMD-SHELL", `curl -fsS http://localhost:${service.containerPort}${service.healthCheckPath} || exit 1`],
+}));
 
 const ecsSchema = section({
     /** CloudWatch Container Insights: enhanced (per-task metrics, where the region offers it), enabled or disabled. */

@@ -107,8 +107,7 @@ export class FargateService extends pulumi.ComponentResource {
                 secrets: toValueFrom(args.secrets),
                 mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
                 healthCheck: {
-                    command: args.healthCheckCommand
-                        ?? ["CMD-SHELL", `curl -fsS http://localhost:${args.containerPort}${args.healthCheckPath} || exit 1`],
+                    command: args.healthCheckCommand,
                     interval: 15,
                     timeout: 5,
                     retries: 3,
