@@ -1,8 +1,10 @@
 /**
  * cross-az-platform: stack config in, zone-local components composed, outputs out.
  */
-import { loadStackConfig, ZonalServiceConfig } from "./components/config";
+import { DEFAULT_CAPACITY_STRATEGY, EcsConfig, loadStackConfig, ZonalServiceConfig } from "./components/config";
+import { EcsCluster } from "./components/ecs-cluster";
 import { AutoModeCluster } from "./components/eks-auto-mode";
+import { FargateService } from "./components/fargate-service";
 import { Network, resolveAvailabilityZones } from "./components/network";
 import { serviceNamespaces, ZonalService } from "./components/zonal-service";
 
@@ -16,6 +18,7 @@ export = async () => {
         ? new AutoModeCluster("eks", { ...config.eks, privateSubnetIds: network.privateSubnetIds })
         : undefined;
     const services = cluster ? declareServices(cluster, config.services, availabilityZones) : [];
+    const ecs = config.ecs && deployFargateServices(config.ecs, network);
 
     return {
         vpcId: network.vpcId,
@@ -31,6 +34,7 @@ export = async () => {
             kubeconfig: cluster.kubeconfig,
             serviceHosts: services.map(s => s.serviceHost),
         }),
+        ...ecs,
     };
 };
 
@@ -45,4 +49,26 @@ function declareServices(cluster: AutoModeCluster, services: ZonalServiceConfig[
         providers: { kubernetes: cluster.provider },
         dependsOn: [cluster, ...(namespaces.has(service.namespace) ? [namespaces.get(service.namespace)!] : [])],
     }));
+}
+
+/** One shared ECS cluster and a FargateService per `ecs.services` key. */
+function deployFargateServices(ecs: EcsConfig, network: Network) {
+    const cluster = new EcsCluster("ecs", {
+        vpcId: network.vpcId,
+        containerInsights: ecs.containerInsights,
+        serviceConnectNamespace: ecs.serviceConnectNamespace,
+        defaultCapacityStrategy: DEFAULT_CAPACITY_STRATEGY,
+    });
+    const services = Object.entries(ecs.services).map(([key, service]) => {
+        const fargate = new FargateService(key, {
+            ...service,
+            cluster,
+            vpcId: network.vpcId,
+            vpcCidr: network.vpcCidr,
+            publicSubnetIds: network.publicSubnetIds,
+            privateSubnetIds: network.privateSubnetIds,
+        });
+        return [key, { albDnsName: fargate.albDnsName, serviceName: fargate.serviceName }] as const;
+    });
+    return { ecsClusterName: cluster.clusterName, ecsServices: Object.fromEntries(services) };
 }

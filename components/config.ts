@@ -8,6 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { FARGATE_CPU_VALUES, fargateSizeError } from "./fargate-sizes";
 import { subnetLayoutError } from "./subnet-layout";
 
 export const PROJECT = "cross-az-platform";
@@ -94,6 +95,165 @@ const trafficSchema = section({
     internetEgressGbPerMonth: gbPerMonth.default(0),
     /** Load-balancer (north-south) traffic to workloads: prices the instance-mode extra hop; default 0. */
     northSouthGbPerMonth: gbPerMonth.default(0),
+});
+
+// ---- ecs: Fargate services (components/ecs-cluster.ts, components/fargate-service.ts) ----
+
+/** Retention values CloudWatch Logs accepts (days). */
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+/** Environment names that look like credentials: these belong in `secrets`, never in plain text. */
+const SECRET_LOOKING_NAME = /(^|_)(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?)(_|$)/i;
+/** Secrets Manager secret or SSM parameter ARNs: the only sources ECS can inject as secrets. */
+const SECRET_ARN = /^arn:aws[a-z-]*:(secretsmanager:[a-z0-9-]+:\d{12}:secret:.+|ssm:[a-z0-9-]+:\d{12}:parameter\/.+)$/;
+/** Service keys name the ALB (32 characters with the 8 Pulumi adds), the log group and the ECS service. */
+const SERVICE_KEY = /^[a-z][a-z0-9-]{0,19}$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const wholeNumber = (range: string, min: number, max: number) =>
+    z.number({ error: `must be a whole number ${range}` }).int(`must be a whole number ${range}`)
+        .min(min, `must be ${range}`).max(max, `must be ${range}`);
+const environmentSchema = z.record(z.string().regex(ENV_NAME, "must be environment variable names like LOG_LEVEL"), z.string())
+    .superRefine((environment, ctx) => {
+        for (const name of Object.keys(environment).filter(n => SECRET_LOOKING_NAME.test(n))) {
+            ctx.addIssue({
+                code: "custom", input: name,
+                message: "must not hold secret-looking names: put them in secrets as a Secrets Manager or SSM parameter ARN",
+            });
+        }
+    });
+const secretsSchema = z.record(
+    z.string().regex(ENV_NAME, "must be environment variable names like DB_PASSWORD"),
+    z.string().regex(SECRET_ARN, "must be a Secrets Manager secret or SSM parameter ARN"));
+
+/** A non-essential container beside the app (log router, proxy, agent). */
+const sidecarSchema = section({
+    /** Container name, unique in the task. */
+    name: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "must be a lowercase name like log-router"),
+    /** Image reference. */
+    image: z.string().min(1, "must be an image reference"),
+    /** Plain environment values (no secret-looking names). */
+    environment: environmentSchema.default({}),
+    /** Secrets injected from Secrets Manager or SSM by ARN. */
+    secrets: secretsSchema.default({}),
+});
+
+/** Capacity provider strategy: the first fargateBase tasks on FARGATE, the rest split by weight. */
+const capacitySchema = section({
+    /** Tasks always on FARGATE (on-demand) before the weights apply. */
+    fargateBase: wholeNumber("0-100000", 0, 100000).default(2),
+    /** Share of the remaining tasks on FARGATE. */
+    fargateWeight: wholeNumber("0-1000", 0, 1000).default(1),
+    /** Share of the remaining tasks on FARGATE_SPOT (ignored with spot false). */
+    spotWeight: wholeNumber("0-1000", 0, 1000).default(4),
+});
+
+/** The service's ALB. */
+const loadBalancerSchema = section({
+    /** true: internal ALB in the private subnets, reachable from the VPC CIDR only. */
+    internal: z.boolean({ error: "must be true or false" }).default(false),
+    /** ACM certificate ARN: HTTPS on 443 and HTTP redirected to it; without one, plain HTTP on 80. */
+    certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/.+$/, "must be an ACM certificate ARN").optional(),
+    /** Target group cross-zone load balancing; false keeps each ALB node on targets in its own AZ (README). */
+    crossZone: z.boolean({ error: "must be true or false" }).default(false),
+});
+
+/** Rolling update bounds, percent of desiredCount. */
+const deploymentSchema = section({
+    minimumHealthyPercent: wholeNumber("0-100", 0, 100).default(100),
+    maximumPercent: wholeNumber("100-200", 100, 200).default(200),
+});
+
+/** One Fargate service behind its own ALB. */
+const fargateServiceSchema = section({
+    /** Image reference of the app container (ECR images get a pull grant scoped to their repository). */
+    image: z.string().min(1, "must be an image reference"),
+    /** Port the app listens on. */
+    containerPort: wholeNumber("1-65535", 1, 65535).default(8080),
+    /** Task cpu units (1024 = 1 vCPU). */
+    cpu: z.number({ error: `must be one of ${FARGATE_CPU_VALUES.join("|")}` }).default(256),
+    /** Task memory in MiB; must fit cpu (components/fargate-sizes.ts). */
+    memory: z.number({ error: "must be a whole number of MiB" }).default(512),
+    /** CPU architecture: Graviton (ARM64) is about 20% cheaper per vCPU-hour. */
+    architecture: z.enum(["ARM64", "X86_64"], { error: oneOf(["ARM64", "X86_64"]) }).default("ARM64"),
+    /** Tasks at deploy time; auto scaling moves it between minCount and maxCount. Use a multiple of the AZ count. */
+    desiredCount: wholeNumber("1-1000", 1, 1000).default(3),
+    /** Auto scaling floor. */
+    minCount: wholeNumber("1-1000", 1, 1000).default(3),
+    /** Auto scaling ceiling. */
+    maxCount: wholeNumber("1-1000", 1, 1000).default(6),
+    /** Target average CPU utilisation (percent) for target tracking. */
+    cpuTargetPercent: wholeNumber("10-90", 10, 90).default(60),
+    /** Run part of the tasks on FARGATE_SPOT; false keeps every task on FARGATE. */
+    spot: z.boolean({ error: "must be true or false" }).default(true),
+    /** Capacity provider strategy (base 2 FARGATE, weight 1 FARGATE, weight 4 FARGATE_SPOT). */
+    capacity: capacitySchema.default(() => capacitySchema.parse({})),
+    /** HTTP path the ALB target group and the container health check probe. */
+    healthCheckPath: z.string().regex(/^\/\S*$/, "must be an absolute path like /healthz").default("/healthz"),
+    /** Container health check command; default `CMD-SHELL curl -fsS http://localhost:<containerPort><healthCheckPath> || exit 1`. */
+    healthCheckCommand: z.array(z.string()).min(2, "must be a command like [CMD-SHELL, wget -qO- localhost:8080/healthz]").optional(),
+    /** Plain environment values; names that look like secrets are rejected. */
+    environment: environmentSchema.default({}),
+    /** Secrets injected by ECS from Secrets Manager or SSM ARNs; the execution role may read these only. */
+    secrets: secretsSchema.default({}),
+    /** Non-essential sidecar containers. */
+    sidecars: z.array(sidecarSchema).default([]),
+    /** CloudWatch log group retention in days. */
+    logRetentionDays: z.number().refine(d => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `must be one of ${LOG_RETENTION_DAYS.join("|")}`).default(30),
+    /** The service's ALB. */
+    loadBalancer: loadBalancerSchema.default(() => loadBalancerSchema.parse({})),
+    /** Rolling update bounds, percent of desiredCount. */
+    deployment: deploymentSchema.default(() => deploymentSchema.parse({})),
+    /** ECS Exec (interactive shell through SSM); off unless needed. */
+    execEnabled: z.boolean({ error: "must be true or false" }).default(false),
+    /** Register the service in the cluster's Service Connect namespace (needs ecs.serviceConnectNamespace). */
+    serviceConnect: z.boolean({ error: "must be true or false" }).default(false),
+    /** IAM policy ARNs granted to the task role (the app's own AWS access); empty by default. */
+    taskRolePolicyArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/.+$/, "must be IAM policy ARNs")).default([]),
+}).superRefine((service, ctx) => {
+    const sizeError = fargateSizeError(service.cpu, service.memory);
+    if (sizeError) {
+        const cpuIsBad = !FARGATE_CPU_VALUES.includes(service.cpu);
+        ctx.addIssue({ code: "custom", path: [cpuIsBad ? "cpu" : "memory"], message: sizeError, input: cpuIsBad ? service.cpu : service.memory });
+    }
+    if (service.minCount > service.maxCount) {
+        ctx.addIssue({ code: "custom", path: ["minCount"], input: service.minCount, message: `must be at most maxCount (${service.maxCount})` });
+    }
+    if (service.desiredCount < service.minCount || service.desiredCount > service.maxCount) {
+        ctx.addIssue({ code: "custom", path: ["desiredCount"], input: service.desiredCount, message: `must be between minCount and maxCount (${service.minCount}-${service.maxCount})` });
+    }
+    if (service.deployment.minimumHealthyPercent === 100 && service.deployment.maximumPercent === 100) {
+        ctx.addIssue({ code: "custom", path: ["deployment", "maximumPercent"], input: 100, message: "must be above 100 when minimumHealthyPercent is 100, or no task can ever be replaced" });
+    }
+    if (service.spot && service.capacity.fargateWeight + service.capacity.spotWeight === 0) {
+        ctx.addIssue({ code: "custom", path: ["capacity"], input: service.capacity, message: "needs fargateWeight or spotWeight above 0" });
+    }
+    const names = ["app", ...service.sidecars.map(s => s.name)];
+    const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+    if (duplicate) ctx.addIssue({ code: "custom", path: ["sidecars"], input: duplicate, message: "must have names unique in the task (app is the main container)" });
+}).transform(service => ({
+    ...service,
+    // The default probes the same path as the ALB; it needs curl in the image.
+    healthCheckCommand: service.healthCheckCommand
+        ?? ["CMD-SHELL", `curl -fsS http://localhost:${service.containerPort}${service.healthCheckPath} || exit 1`],
+}));
+
+const ecsSchema = section({
+    /** CloudWatch Container Insights: enhanced (per-task metrics, where the region offers it), enabled or disabled. */
+    containerInsights: z.enum(["enhanced", "enabled", "disabled"], { error: oneOf(["enhanced", "enabled", "disabled"]) }).default("enhanced"),
+    /** Cloud Map HTTP namespace for Service Connect, e.g. `internal.local`; none by default. */
+    serviceConnectNamespace: z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, "must be a DNS-style name like internal.local").optional(),
+    /** Services by key (the key names the ALB, the log group and the ECS service). */
+    services: z.record(z.string(), fargateServiceSchema)
+        .refine(services => Object.keys(services).length > 0, "must declare at least one service"),
+}).superRefine((ecs, ctx) => {
+    for (const [key, service] of Object.entries(ecs.services)) {
+        if (!SERVICE_KEY.test(key)) {
+            ctx.addIssue({ code: "custom", path: ["services"], input: key, message: "must have keys of 1-20 lowercase letters, digits and hyphens (they name the ALB and the ECS service)" });
+        }
+        if (service.serviceConnect && ecs.serviceConnectNamespace === undefined) {
+            ctx.addIssue({ code: "custom", path: ["services", key, "serviceConnect"], input: true, message: "needs ecs.serviceConnectNamespace" });
+        }
+    }
 });
 
 const positiveInt = (allowed: string) => z.number({ error: allowed }).int(allowed).min(1, allowed);
@@ -231,6 +391,7 @@ const stackConfigSchema = section({
     traffic: trafficSchema.optional(),
     eks: eksSchema.default(() => eksSchema.parse({})),
     services: z.array(zonalServiceSchema).default([]),
+    ecs: ecsSchema.optional(),
 }).superRefine((config, ctx) => checkServicesAgainstCluster(config, ctx));
 
 /** Checks that need more than one section: services run on the cluster, over the network's zones. */
@@ -279,6 +440,11 @@ export type NetworkConfig = z.output<typeof networkSchema>;
 export type TrafficConfig = z.output<typeof trafficSchema>;
 export type EksConfig = z.output<typeof eksSchema>;
 export type ZonalServiceConfig = z.output<typeof zonalServiceSchema>;
+export type EcsConfig = z.output<typeof ecsSchema>;
+export type CapacityStrategy = z.output<typeof capacitySchema>;
+/** The cluster's default strategy: the same defaults a service gets. */
+export const DEFAULT_CAPACITY_STRATEGY: CapacityStrategy = capacitySchema.parse({});
+export type FargateServiceConfig = z.output<typeof fargateServiceSchema>;
 export type StackConfig = z.output<typeof stackConfigSchema>;
 
 /**

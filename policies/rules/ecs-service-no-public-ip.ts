@@ -1,0 +1,18 @@
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { ECS_SERVICE_TYPE, known } from "../lib/ecs-service";
+
+/** Fargate tasks get no public IPs: they live in private subnets and egress through their own zone. */
+export const ecsServiceNoPublicIp: ResourceValidationPolicy = {
+    name: "ecs-service-no-public-ip",
+    description: "ECS services keep their tasks private: networkConfiguration.assignPublicIp is not true.",
+    enforcementLevel: "advisory",
+    validateResource: (args, reportViolation) => {
+        if (args.type !== ECS_SERVICE_TYPE) return args.notApplicable(`applies to ${ECS_SERVICE_TYPE}`);
+        if (known(() => args.props.networkConfiguration?.assignPublicIp) !== true) return;
+        reportViolation(
+            `ECS service ${args.name} assigns public IPs to its tasks (networkConfiguration.assignPublicIp: true): ` +
+            "they must sit in public subnets, take inbound traffic around the load balancer and reach ECR, S3 and logs " +
+            "over the internet instead of the zone's VPC endpoints and NAT gateway. " +
+            "Fix: run the tasks in the private subnets with assignPublicIp false and put an ALB in front.");
+    },
+};

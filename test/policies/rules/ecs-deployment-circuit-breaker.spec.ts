@@ -1,0 +1,50 @@
+import assert from "node:assert/strict";
+import { ecsDeploymentCircuitBreaker } from "../../../policies/rules/ecs-deployment-circuit-breaker";
+import { UNKNOWN_VALUE, runResourcePolicy } from "../../helpers/ecs-policy-args";
+import { ECS_SERVICE, compliantEcsService } from "../../helpers/ecs-service-fixture";
+
+const run = (props: Record<string, any>, type = ECS_SERVICE) => runResourcePolicy(ecsDeploymentCircuitBreaker, type, props);
+const withBreaker = (breaker: unknown) => ({ ...compliantEcsService(), deploymentCircuitBreaker: breaker });
+const FIX = /Fix: deploymentCircuitBreaker \{ enable: true, rollback: true \}\.$/;
+
+describe("policy ecs-deployment-circuit-breaker", () => {
+    it("is advisory, named and described", () => {
+        assert.equal(ecsDeploymentCircuitBreaker.name, "ecs-deployment-circuit-breaker");
+        assert.equal(ecsDeploymentCircuitBreaker.enforcementLevel, "advisory");
+        assert.ok(ecsDeploymentCircuitBreaker.description.length > 20);
+    });
+
+    it("passes a breaker with rollback", async () => {
+        assert.deepEqual(await run(compliantEcsService()), { violations: [] });
+    });
+
+    it("flags a service with no breaker", async () => {
+        const { violations } = await run(withBreaker(undefined));
+        assert.equal(violations.length, 1);
+        assert.match(violations[0], /^ECS service web has no deployment circuit breaker: /);
+        assert.match(violations[0], FIX);
+    });
+
+    it("flags a disabled breaker", async () => {
+        assert.match((await run(withBreaker({ enable: false, rollback: true }))).violations[0], /^ECS service web has its deployment circuit breaker disabled: /);
+    });
+
+    it("flags a breaker without rollback", async () => {
+        assert.match((await run(withBreaker({ enable: true, rollback: false }))).violations[0], /^ECS service web does not roll back when its deployment circuit breaker trips: /);
+    });
+
+    it("stays silent when the breaker or the controller is unknown during preview", async () => {
+        assert.deepEqual(await run(withBreaker(UNKNOWN_VALUE)), { violations: [] });
+        assert.deepEqual(await run(withBreaker({ enable: true, rollback: UNKNOWN_VALUE })), { violations: [] });
+        assert.deepEqual(await run({ ...withBreaker(undefined), deploymentController: { type: UNKNOWN_VALUE } }), { violations: [] });
+    });
+
+    it("is not applicable to CodeDeploy or external deployments, nor to other types", async () => {
+        for (const type of ["CODE_DEPLOY", "EXTERNAL"]) {
+            const outcome = await run({ ...withBreaker(undefined), deploymentController: { type } });
+            assert.deepEqual(outcome, { violations: [], notApplicable: "deployments are run by CodeDeploy or an external controller" });
+        }
+        assert.equal((await run(withBreaker(undefined), "aws:ecs/cluster:Cluster")).notApplicable, `applies to ${ECS_SERVICE}`);
+        assert.equal((await run({ ...withBreaker(undefined), deploymentController: { type: "ECS" } })).violations.length, 1);
+    });
+});

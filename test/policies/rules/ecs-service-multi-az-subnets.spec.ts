@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { ecsServiceMultiAzSubnets } from "../../../policies/rules/ecs-service-multi-az-subnets";
+import { UNKNOWN_VALUE, runResourcePolicy } from "../../helpers/ecs-policy-args";
+import { ECS_SERVICE, compliantEcsService } from "../../helpers/ecs-service-fixture";
+
+const run = (props: Record<string, any>, type = ECS_SERVICE) => runResourcePolicy(ecsServiceMultiAzSubnets, type, props);
+const withSubnets = (subnets: unknown) => {
+    const props = compliantEcsService();
+    props.networkConfiguration.subnets = subnets;
+    return props;
+};
+
+describe("policy ecs-service-multi-az-subnets", () => {
+    it("is advisory, named and described", () => {
+        assert.equal(ecsServiceMultiAzSubnets.name, "ecs-service-multi-az-subnets");
+        assert.equal(ecsServiceMultiAzSubnets.enforcementLevel, "advisory");
+        assert.ok(ecsServiceMultiAzSubnets.description.length > 20);
+    });
+
+    it("passes a service spread over one subnet per AZ", async () => {
+        assert.deepEqual(await run(compliantEcsService()), { violations: [] });
+    });
+
+    it("flags a service pinned to one subnet", async () => {
+        const { violations } = await run(withSubnets(["subnet-a"]));
+        assert.equal(violations.length, 1);
+        assert.match(violations[0], /^ECS service web runs its tasks in a single subnet, so every task sits in one AZ/);
+        assert.match(violations[0], /Fix: list one private subnet per AZ in networkConfiguration\.subnets\./);
+    });
+
+    it("flags the same subnet listed twice", async () => {
+        assert.match((await run(withSubnets(["subnet-a", "subnet-a"]))).violations[0], /a single subnet/);
+    });
+
+    it("flags an empty subnet list", async () => {
+        assert.match((await run(withSubnets([]))).violations[0], /runs its tasks in no subnet/);
+    });
+
+    it("stays silent about subnets unknown during preview", async () => {
+        assert.deepEqual(await run(withSubnets([UNKNOWN_VALUE, UNKNOWN_VALUE, UNKNOWN_VALUE])), { violations: [] });
+        assert.deepEqual(await run(withSubnets(["subnet-a", UNKNOWN_VALUE])), { violations: [] });
+        assert.deepEqual(await run(withSubnets(UNKNOWN_VALUE)), { violations: [] });
+    });
+
+    it("still flags a single subnet whose id is unknown", async () => {
+        assert.equal((await run(withSubnets([UNKNOWN_VALUE]))).violations.length, 1);
+    });
+
+    it("ignores services without awsvpc networking, and other types", async () => {
+        const props = compliantEcsService();
+        delete props.networkConfiguration;
+        assert.deepEqual(await run(props), { violations: [] });
+        assert.equal((await run({}, "aws:ecs/cluster:Cluster")).notApplicable, `applies to ${ECS_SERVICE}`);
+    });
+});

@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { ecsServiceNoPublicIp } from "../../../policies/rules/ecs-service-no-public-ip";
+import { UNKNOWN_VALUE, runResourcePolicy } from "../../helpers/ecs-policy-args";
+import { ECS_SERVICE, compliantEcsService } from "../../helpers/ecs-service-fixture";
+
+const run = (props: Record<string, any>, type = ECS_SERVICE) => runResourcePolicy(ecsServiceNoPublicIp, type, props);
+
+describe("policy ecs-service-no-public-ip", () => {
+    it("is advisory, named and described", () => {
+        assert.equal(ecsServiceNoPublicIp.name, "ecs-service-no-public-ip");
+        assert.equal(ecsServiceNoPublicIp.enforcementLevel, "advisory");
+        assert.ok(ecsServiceNoPublicIp.description.length > 20);
+    });
+
+    it("passes a private service, and one without the field (AWS default false)", async () => {
+        assert.deepEqual(await run(compliantEcsService()), { violations: [] });
+        const props = compliantEcsService();
+        delete props.networkConfiguration.assignPublicIp;
+        assert.deepEqual(await run(props), { violations: [] });
+    });
+
+    it("flags tasks with public IPs, naming the service and the fix", async () => {
+        const props = compliantEcsService();
+        props.networkConfiguration.assignPublicIp = true;
+        const { violations } = await run(props);
+        assert.equal(violations.length, 1);
+        assert.match(violations[0], /^ECS service web assigns public IPs to its tasks \(networkConfiguration\.assignPublicIp: true\)/);
+        assert.match(violations[0], /Fix: run the tasks in the private subnets with assignPublicIp false/);
+    });
+
+    it("stays silent when the value is unknown during preview", async () => {
+        const props = compliantEcsService();
+        props.networkConfiguration.assignPublicIp = UNKNOWN_VALUE;
+        assert.deepEqual(await run(props), { violations: [] });
+        props.networkConfiguration = UNKNOWN_VALUE;
+        assert.deepEqual(await run(props), { violations: [] });
+    });
+
+    it("is not applicable to other types", async () => {
+        assert.equal((await run({ assignPublicIp: true }, "aws:ecs/taskDefinition:TaskDefinition")).notApplicable, `applies to ${ECS_SERVICE}`);
+    });
+});
