@@ -76,11 +76,36 @@ const networkSchema = section({
     }
 }).transform(network => ({ ...network, azCount: network.availabilityZones?.length ?? network.azCount ?? DEFAULT_AZ_COUNT }));
 
+/** Where the in-cluster measurement runs and on what image (components/measurement.ts). */
+export const DEFAULT_MEASUREMENT_NAMESPACE = "crossaz-measurement";
+/** Pinned to the Node release the loopback end-to-end test runs the shipped scripts on. */
+export const DEFAULT_MEASUREMENT_IMAGE = "node:20.20.2-alpine";
+
+/** A full version in the tag (x.y.z) or a digest: a floating tag would change the measured runtime under us. */
+const isPinnedImage = (image: string) =>
+    /@sha256:[0-9a-f]{64}$/.test(image) || /:[^/:@]*\d+\.\d+\.\d+[^/:@]*$/.test(image);
+
+const measurementSchema = section({
+    /** Deploy the zone-echo pods, the three routing variants and the measuring Job (default false). */
+    enabled: z.boolean({ error: "must be true or false" }).default(false),
+    /** Requests the Job sends to each variant (default 1000). */
+    requests: z.number({ error: "must be a whole number 1-100000" }).int("must be a whole number 1-100000")
+        .min(1, "must be 1-100000").max(100_000, "must be 1-100000").default(1000),
+    /** Namespace of everything the measurement deploys (default crossaz-measurement). */
+    namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a Kubernetes namespace name (lowercase letters, digits, '-', at most 63)")
+        .default(DEFAULT_MEASUREMENT_NAMESPACE),
+    /** Node image that runs the shipped scripts (default node:20.20.2-alpine); pin a version tag or a digest. */
+    image: z.string().refine(isPinnedImage, "must be pinned: a tag with a full version like node:20.20.2-alpine, or an @sha256 digest")
+        .default(DEFAULT_MEASUREMENT_IMAGE),
+});
+
 const stackConfigSchema = section({
     network: networkSchema.default(() => networkSchema.parse({})),
+    measurement: measurementSchema.default(() => measurementSchema.parse({})),
 });
 
 export type NetworkConfig = z.output<typeof networkSchema>;
+export type MeasurementConfig = z.output<typeof measurementSchema>;
 export type StackConfig = z.output<typeof stackConfigSchema>;
 
 /**
