@@ -66,13 +66,14 @@ export class CrossAzMeasurement extends pulumi.ComponentResource {
     public readonly commands: { wait: string; report: string; rerun: string };
 
     constructor(name: string, args: CrossAzMeasurementArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("crossaz:k8s:CrossAzMeasurement", name, {}, opts);
+        // Checked before super(): bad input fails before anything, the component included, is declared.
         if (!Number.isInteger(args.zoneCount) || args.zoneCount < 1) {
             throw new Error(`CrossAzMeasurement zoneCount must be a whole number >= 1, got ${args.zoneCount}`);
         }
         if (!Number.isInteger(args.requests) || args.requests < 1 || args.requests > 100_000) {
             throw new Error(`CrossAzMeasurement requests must be 1-100000, got ${args.requests}`);
         }
+        super("crossaz:k8s:CrossAzMeasurement", name, {}, opts);
         const namespaceName = args.namespace ?? DEFAULT_MEASUREMENT_NAMESPACE;
         const image = args.image ?? DEFAULT_MEASUREMENT_IMAGE;
         const parent = { parent: this };
