@@ -24,23 +24,36 @@ export async function lookUpPlacement(env: NodeJS.ProcessEnv = process.env): Pro
     const node = env.NODE_NAME ?? "unknown";
     const pod = env.POD_NAME ?? "unknown";
     const podIp = env.POD_IP ?? "unknown";
-    const zone = env.CROSSAZ_ZONE_OVERRIDE || await nodeZone(node, env);
-    return { zone, node, pod, podIp };
+    if (env.CROSSAZ_ZONE_OVERRIDE) return { zone: env.CROSSAZ_ZONE_OVERRIDE, node, pod, podIp };
+    if (!env.NODE_NAME) throw new Error("NODE_NAME is not set: give the pod spec.nodeName through the downward API");
+    return { zone: await nodeZone(env.NODE_NAME, await inClusterApi(env)), node, pod, podIp };
 }
 
-async function nodeZone(node: string, env: NodeJS.ProcessEnv): Promise<string> {
-    if (!env.NODE_NAME) throw new Error("NODE_NAME is not set: give the pod spec.nodeName through the downward API");
+/** How to reach the API server: address, bearer token, CA bundle. */
+export interface ApiServer {
+    host: string;
+    port: string;
+    token: string;
+    ca: Buffer;
+}
+
+/** The API server as every pod sees it: service env vars and the mounted service-account token. */
+async function inClusterApi(env: NodeJS.ProcessEnv): Promise<ApiServer> {
     const host = env.KUBERNETES_SERVICE_HOST;
-    const port = env.KUBERNETES_SERVICE_PORT ?? "443";
     if (!host) throw new Error("KUBERNETES_SERVICE_HOST is not set: not running in a Kubernetes pod");
     const [token, ca] = await Promise.all([
         readFile(`${SERVICE_ACCOUNT_DIR}/token`, "utf8"),
         readFile(`${SERVICE_ACCOUNT_DIR}/ca.crt`),
     ]);
+    return { host, port: env.KUBERNETES_SERVICE_PORT ?? "443", token: token.trim(), ca };
+}
+
+/** GET /api/v1/nodes/<node> and read its zone label (needs only `get` on nodes). */
+export async function nodeZone(node: string, api: ApiServer): Promise<string> {
     const body = await new Promise<string>((resolve, reject) => {
         const req = request({
-            host, port, ca, method: "GET", path: `/api/v1/nodes/${encodeURIComponent(node)}`,
-            headers: { Authorization: `Bearer ${token.trim()}`, Accept: "application/json" },
+            host: api.host, port: api.port, ca: api.ca, method: "GET", path: `/api/v1/nodes/${encodeURIComponent(node)}`,
+            headers: { Authorization: `Bearer ${api.token}`, Accept: "application/json" },
             timeout: 10_000,
         }, res => {
             let text = "";
