@@ -9,7 +9,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_MEASUREMENT_IMAGE, DEFAULT_MEASUREMENT_NAMESPACE } from "./config";
-import { compileForPod, configMapKey } from "./measurement/compile";
+import { compileForPod, configMapKey, contentHash } from "./measurement/compile";
 import { zoneSpreadConstraints } from "./zone-spread";
 
 export interface CrossAzMeasurementArgs {
@@ -100,8 +100,10 @@ export class CrossAzMeasurement extends pulumi.ComponentResource {
         }, parent);
 
         const scripts = compileForPod([ECHO_SCRIPT, MEASURER_SCRIPT].map(script => script.replace(/\.js$/, ".ts")));
+        // Named after its content: a change to the scripts replaces the ConfigMap, which rolls
+        // the echo pods and replaces the Job (a re-measurement with the new code).
         const scriptsConfigMap = new k8s.core.v1.ConfigMap(`${name}-scripts`, {
-            metadata: inNamespace("crossaz-measurement-scripts"),
+            metadata: inNamespace(`crossaz-measurement-scripts-${contentHash(scripts)}`),
             data: Object.fromEntries(scripts.map(file => [configMapKey(file.path), file.javascript])),
         }, parent);
         // Each key mounted at its repository path, so relative requires resolve as in the repo.
@@ -194,7 +196,11 @@ export class CrossAzMeasurement extends pulumi.ComponentResource {
                     },
                 },
             },
-        }, { parent: this, dependsOn: [echo, ...services] });
+        }, {
+            parent: this,
+            dependsOn: [echo, ...services],
+            deleteBeforeReplace: true, // a changed Job is a new Job under the same name
+        });
 
         this.namespace = namespaceName;
         this.serviceNames = serviceNames;

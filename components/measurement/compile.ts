@@ -5,6 +5,7 @@
  * pod runs the same module graph as the tests. Anything but Node's standard library and
  * relative modules is refused: the pod has a stock Node image and no node_modules.
  */
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import * as path from "node:path";
@@ -50,3 +51,10 @@ export function compileForPod(entryPoints: string[]): CompiledFile[] {
 
 /** A ConfigMap data key for a shipped path (keys allow only [-._a-zA-Z0-9]). */
 export const configMapKey = (shippedPath: string) => shippedPath.split("/").join(".");
+
+/** First 10 hex digits of a SHA-256 over the compiled files' paths and contents. */
+export function contentHash(files: readonly CompiledFile[]): string {
+    const hash = createHash("sha256");
+    for (const file of files) hash.update(`${file.path}\0${file.javascript}\0`);
+    return hash.digest("hex").slice(0, 10);
+}

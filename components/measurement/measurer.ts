@@ -44,8 +44,9 @@ function wholeNumber(env: NodeJS.ProcessEnv, key: string, fallback: number, min:
 
 export function readSettings(env: NodeJS.ProcessEnv): Settings {
     const targets = (env.TARGETS ?? "").split(",").map(pair => pair.trim()).filter(Boolean).map(pair => {
-        const [variant, url] = pair.split("=", 2);
-        if (!variant || !url || !/^https?:\/\//.test(url)) throw new UsageError(`TARGETS must be variant=http://host:port pairs separated by commas, got ${JSON.stringify(pair)}`);
+        const equals = pair.indexOf("=");
+        const [variant, url] = equals > 0 ? [pair.slice(0, equals), pair.slice(equals + 1)] : ["", ""];
+        if (!variant || !/^https?:\/\//.test(url)) throw new UsageError(`TARGETS must be variant=http://host:port pairs separated by commas, got ${JSON.stringify(pair)}`);
         return { variant, url: new URL(url) };
     });
     if (targets.length === 0) throw new UsageError(`TARGETS must name at least one variant=url, got ${JSON.stringify(env.TARGETS ?? "")}`);

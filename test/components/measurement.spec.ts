@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { Script } from "node:vm";
 import { CrossAzMeasurement, CrossAzMeasurementArgs } from "../../components/measurement";
+import { compileForPod, contentHash } from "../../components/measurement/compile";
 import { zoneSpreadConstraints } from "../../components/zone-spread";
 import { declare, DeclaredResource, ofType } from "../helpers/mocks";
 
@@ -75,6 +76,17 @@ describe("CrossAzMeasurement", () => {
             }
             assert.match(data["components.measurement.report.js"], /require\("\.\.\/\.\.\/policies\/lib\/cost-model"\)/);
             assert.match(data["policies.lib.cost-model.js"], /function crossAzTransferCost\(gbPerMonth, crossAzShare\)/);
+        });
+
+        it("is named after its content, so changed scripts roll the echo pods and replace the Job", async () => {
+            const { resources } = await declareMeasurement();
+            const configMap = only(resources, CONFIG_MAP);
+            const files = compileForPod(["components/measurement/zone-echo.ts", "components/measurement/measurer.ts"]);
+            assert.deepEqual(Object.values(configMap.inputs.data), files.map(f => f.javascript));
+            assert.equal(configMap.inputs.metadata.name, `crossaz-measurement-scripts-${contentHash(files)}`);
+            assert.match(contentHash(files), /^[0-9a-f]{10}$/);
+            const edited = files.map((f, i) => i === 0 ? { ...f, javascript: `${f.javascript};` } : f);
+            assert.notEqual(contentHash(edited), contentHash(files));
         });
 
         it("is mounted read-only at each file's repository path, and both commands run a shipped file", async () => {

@@ -163,5 +163,7 @@ describe("measurement end to end on loopback", function () {
         assert.equal(run.code, 2);
         assert.equal(run.stderr, 'measurer: REQUESTS must be a whole number 1-100000, got "0"\n');
         assert.equal((await runMeasurer({ TARGETS: "" })).stderr, 'measurer: TARGETS must name at least one variant=url, got ""\n');
+        assert.equal((await runMeasurer({ TARGETS: "http://127.0.0.1:1" })).stderr,
+            'measurer: TARGETS must be variant=http://host:port pairs separated by commas, got "http://127.0.0.1:1"\n');
     });
 });
