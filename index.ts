@@ -5,6 +5,7 @@ import { DEFAULT_CAPACITY_STRATEGY, EcsConfig, loadStackConfig, ZonalServiceConf
 import { EcsCluster } from "./components/ecs-cluster";
 import { AutoModeCluster } from "./components/eks-auto-mode";
 import { FargateService } from "./components/fargate-service";
+import { CrossAzMeasurement } from "./components/measurement";
 import { Network, resolveAvailabilityZones } from "./components/network";
 import { serviceNamespaces, ZonalService } from "./components/zonal-service";
 
@@ -18,6 +19,15 @@ export = async () => {
         ? new AutoModeCluster("eks", { ...config.eks, privateSubnetIds: network.privateSubnetIds })
         : undefined;
     const services = cluster ? declareServices(cluster, config.services, availabilityZones) : [];
+    const measurement = cluster && config.measurement.enabled
+        ? new CrossAzMeasurement("measurement", {
+            zoneCount: availabilityZones.length,
+            requests: config.measurement.requests,
+            namespace: config.measurement.namespace,
+            image: config.measurement.image,
+            eastWestGbPerMonth: config.traffic?.eastWestGbPerMonth,
+        }, { providers: { kubernetes: cluster.provider }, dependsOn: [cluster] })
+        : undefined;
     const ecs = config.ecs && deployFargateServices(config.ecs, network);
 
     return {
@@ -34,6 +44,7 @@ export = async () => {
             kubeconfig: cluster.kubeconfig,
             serviceHosts: services.map(s => s.serviceHost),
         }),
+        ...(measurement && { measurementCommands: measurement.commands }),
         ...ecs,
     };
 };

@@ -97,6 +97,29 @@ const trafficSchema = section({
     northSouthGbPerMonth: gbPerMonth.default(0),
 });
 
+/** Where the in-cluster measurement runs and on what image (components/measurement.ts). */
+export const DEFAULT_MEASUREMENT_NAMESPACE = "crossaz-measurement";
+/** Pinned to the Node release the loopback end-to-end test runs the shipped scripts on. */
+export const DEFAULT_MEASUREMENT_IMAGE = "node:20.20.2-alpine";
+
+/** A full version in the tag (x.y.z) or a digest: a floating tag would change the measured runtime under us. */
+const isPinnedImage = (image: string) =>
+    /@sha256:[0-9a-f]{64}$/.test(image) || /:[^/:@]*\d+\.\d+\.\d+[^/:@]*$/.test(image);
+
+const measurementSchema = section({
+    /** Deploy the zone-echo pods, the three routing variants and the measuring Job (default false). */
+    enabled: z.boolean({ error: "must be true or false" }).default(false),
+    /** Requests the Job sends to each variant (default 1000). */
+    requests: z.number({ error: "must be a whole number 1-100000" }).int("must be a whole number 1-100000")
+        .min(1, "must be 1-100000").max(100_000, "must be 1-100000").default(1000),
+    /** Namespace of everything the measurement deploys (default crossaz-measurement). */
+    namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a Kubernetes namespace name (lowercase letters, digits, '-', at most 63)")
+        .default(DEFAULT_MEASUREMENT_NAMESPACE),
+    /** Node image that runs the shipped scripts (default node:20.20.2-alpine); pin a version tag or a digest. */
+    image: z.string().refine(isPinnedImage, "must be pinned: a tag with a full version like node:20.20.2-alpine, or an @sha256 digest")
+        .default(DEFAULT_MEASUREMENT_IMAGE),
+});
+
 // ---- ecs: Fargate services (components/ecs-cluster.ts, components/fargate-service.ts) ----
 
 /** Retention values CloudWatch Logs accepts (days). */
@@ -392,7 +415,16 @@ const stackConfigSchema = section({
     eks: eksSchema.default(() => eksSchema.parse({})),
     services: z.array(zonalServiceSchema).default([]),
     ecs: ecsSchema.optional(),
-}).superRefine((config, ctx) => checkServicesAgainstCluster(config, ctx));
+    measurement: measurementSchema.default(() => measurementSchema.parse({})),
+}).superRefine((config, ctx) => {
+    checkServicesAgainstCluster(config, ctx);
+    if (config.measurement.enabled && !config.eks.enabled) {
+        ctx.addIssue({
+            code: "custom", path: ["eks", "enabled"], input: config.eks.enabled,
+            message: "must be true when measurement.enabled is true (the measurement runs in the EKS Auto Mode cluster)",
+        });
+    }
+});
 
 /** Checks that need more than one section: services run on the cluster, over the network's zones. */
 function checkServicesAgainstCluster(
@@ -445,6 +477,7 @@ export type CapacityStrategy = z.output<typeof capacitySchema>;
 /** The cluster's default strategy: the same defaults a service gets. */
 export const DEFAULT_CAPACITY_STRATEGY: CapacityStrategy = capacitySchema.parse({});
 export type FargateServiceConfig = z.output<typeof fargateServiceSchema>;
+export type MeasurementConfig = z.output<typeof measurementSchema>;
 export type StackConfig = z.output<typeof stackConfigSchema>;
 
 /**

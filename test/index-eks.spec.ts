@@ -29,7 +29,7 @@ describe("index.ts: eks and services wiring", () => {
         const { registered, outputs } = await runProgram("prod");
         one(registered, "crossaz:eks:AutoModeCluster", "eks");
         assert.deepEqual(ofType(registered, "crossaz:k8s:ZonalService").map(s => s.name), ["shop-frontend", "shop-backend"]);
-        assert.equal(one(registered, "kubernetes:core/v1:Namespace").inputs.metadata.name, "shop");
+        assert.equal(one(registered, "kubernetes:core/v1:Namespace", "namespace-shop").inputs.metadata.name, "shop");
         const provider = one(registered, "pulumi:providers:kubernetes");
         for (const resource of registered.filter(r => r.type.startsWith("kubernetes:"))) {
             assert.match(resource.provider ?? "", new RegExp(`::${provider.name}::${provider.name}-id$`), `${resource.type} ${resource.name}`);
@@ -42,10 +42,22 @@ describe("index.ts: eks and services wiring", () => {
         assert.match(await valueOf(outputs.eksClusterName as pulumi.Output<string>), /^eks-/);
     });
 
+    it("prod: the measurement runs on the cluster over the network's zones and exports its kubectl commands", async () => {
+        const { registered, outputs } = await runProgram("prod");
+        one(registered, "crossaz:k8s:CrossAzMeasurement", "measurement");
+        assert.equal(one(registered, "kubernetes:core/v1:Namespace", "measurement-namespace").inputs.metadata.name, "crossaz-measurement");
+        const echo = one(registered, "kubernetes:apps/v1:Deployment", "measurement-zone-echo");
+        assert.equal(echo.inputs.spec.template.spec.topologySpreadConstraints[0].minDomains, 3);
+        const commands = outputs.measurementCommands as Record<string, string>;
+        assert.equal(commands.report, "kubectl -n crossaz-measurement logs job/crossaz-measure");
+    });
+
     it("dev: no cluster and nothing in Kubernetes", async () => {
         const { registered, outputs } = await runProgram("dev");
         assert.equal(ofType(registered, "aws:eks/cluster:Cluster").length, 0);
         assert.equal(registered.filter(r => r.type.startsWith("kubernetes:") || r.type === "pulumi:providers:kubernetes").length, 0);
-        assert.deepEqual(outputs.serviceHosts, []);
+        for (const key of ["eksClusterName", "kubeconfig", "serviceHosts", "measurementCommands"]) {
+            assert.equal(key in outputs, false, `${key} is not a dev output`);
+        }
     });
 });

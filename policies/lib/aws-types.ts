@@ -14,3 +14,4 @@ export const mainRouteTableAssociationType = "aws:ec2/mainRouteTableAssociation:
 export const natGatewayType = "aws:ec2/natGateway:NatGateway";
 export const internetGatewayType = "aws:ec2/internetGateway:InternetGateway";
 export const vpcEndpointType = "aws:ec2/vpcEndpoint:VpcEndpoint";
+export const ecsServiceType = "aws:ecs/service:Service";

@@ -1,5 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { ECS_SERVICE_TYPE, known } from "../lib/ecs-service";
+import { ecsServiceType } from "../lib/aws-types";
+import { at, rawProps } from "../lib/unknowns";
 
 /** ECS may move tasks back into a zone that lost them, so zone-local routing keeps local targets. */
 export const ecsAzRebalancing: ResourceValidationPolicy = {
@@ -7,9 +8,9 @@ export const ecsAzRebalancing: ResourceValidationPolicy = {
     description: "ECS services do not turn off availabilityZoneRebalancing.",
     enforcementLevel: "advisory",
     validateResource: (args, reportViolation) => {
-        if (args.type !== ECS_SERVICE_TYPE) return args.notApplicable(`applies to ${ECS_SERVICE_TYPE}`);
+        if (args.type !== ecsServiceType) return args.notApplicable(`applies to ${ecsServiceType}`);
         // Unset means ENABLED for new services (the AWS default); only an explicit DISABLED is flagged.
-        if (known(() => args.props.availabilityZoneRebalancing) !== "DISABLED") return;
+        if (at(rawProps(args.props), "availabilityZoneRebalancing") !== "DISABLED") return;
         reportViolation(
             `ECS service ${args.name} sets availabilityZoneRebalancing: DISABLED: after an AZ loses tasks they stay ` +
             "in the other zones, so that zone's load balancer node and callers keep crossing zones (or find no local target). " +

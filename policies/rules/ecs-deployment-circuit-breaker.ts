@@ -1,5 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { ECS_SERVICE_TYPE, UNKNOWN, known, usesEcsDeployments } from "../lib/ecs-service";
+import { ecsServiceType } from "../lib/aws-types";
+import { at, isUnknownAt, rawProps } from "../lib/unknowns";
 
 /** Rolling deployments stop and roll back on failure instead of churning tasks across zones. */
 export const ecsDeploymentCircuitBreaker: ResourceValidationPolicy = {
@@ -7,16 +8,16 @@ export const ecsDeploymentCircuitBreaker: ResourceValidationPolicy = {
     description: "ECS services with rolling deployments enable the deployment circuit breaker with rollback.",
     enforcementLevel: "advisory",
     validateResource: (args, reportViolation) => {
-        if (args.type !== ECS_SERVICE_TYPE) return args.notApplicable(`applies to ${ECS_SERVICE_TYPE}`);
-        const rolling = usesEcsDeployments(args.props);
-        if (rolling === UNKNOWN) return;
-        if (!rolling) return args.notApplicable("deployments are run by CodeDeploy or an external controller");
+        if (args.type !== ecsServiceType) return args.notApplicable(`applies to ${ecsServiceType}`);
+        const props = rawProps(args.props);
+        if (isUnknownAt(props, "deploymentController", "type")) return;
+        const controller = at(props, "deploymentController", "type");
+        if (controller !== undefined && controller !== "ECS") {
+            return args.notApplicable("deployments are run by CodeDeploy or an external controller");
+        }
         // Any unknown field makes the whole setting unknown: stay silent rather than guess.
-        const breaker = known(() => {
-            const setting = args.props.deploymentCircuitBreaker;
-            return setting === undefined ? undefined : { enable: setting.enable, rollback: setting.rollback };
-        });
-        if (breaker === UNKNOWN) return;
+        if (["enable", "rollback"].some(field => isUnknownAt(props, "deploymentCircuitBreaker", field))) return;
+        const breaker = at(props, "deploymentCircuitBreaker") as { enable?: unknown; rollback?: unknown } | undefined;
         if (breaker?.enable === true && breaker.rollback === true) return;
         const state = breaker === undefined ? "has no deployment circuit breaker"
             : breaker.enable !== true ? "has its deployment circuit breaker disabled"

@@ -1,5 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { ECS_SERVICE_TYPE, UNKNOWN, known } from "../lib/ecs-service";
+import { ecsServiceType } from "../lib/aws-types";
+import { at, isUnknown, isUnknownAt, rawProps } from "../lib/unknowns";
 
 /** An awsvpc service lists at least two distinct subnets, so ECS can spread its tasks over AZs. */
 export const ecsServiceMultiAzSubnets: ResourceValidationPolicy = {
@@ -7,13 +8,13 @@ export const ecsServiceMultiAzSubnets: ResourceValidationPolicy = {
     description: "awsvpc ECS services list at least two distinct subnets (one private subnet per AZ) so tasks spread over zones.",
     enforcementLevel: "advisory",
     validateResource: (args, reportViolation) => {
-        if (args.type !== ECS_SERVICE_TYPE) return args.notApplicable(`applies to ${ECS_SERVICE_TYPE}`);
-        const subnets = known(() => args.props.networkConfiguration?.subnets as unknown[] | undefined);
-        if (subnets === UNKNOWN || subnets === undefined) return; // no awsvpc config: nothing to spread
+        if (args.type !== ecsServiceType) return args.notApplicable(`applies to ${ecsServiceType}`);
+        const props = rawProps(args.props);
+        if (isUnknownAt(props, "networkConfiguration", "subnets")) return;
+        const subnets = at(props, "networkConfiguration", "subnets");
+        if (!Array.isArray(subnets)) return; // no awsvpc config: nothing to spread
         // Unknown ids (subnets created in the same preview) count as distinct: never flag what we cannot see.
-        // Index by index: Array.map would hand every element (unknown or not) through the SDK's proxy.
-        const ids = Array.from({ length: subnets.length }, (_, i) => known(() => subnets[i]));
-        const distinct = new Set(ids.map(id => (id === UNKNOWN ? Symbol() : id))).size;
+        const distinct = new Set(subnets.map(id => (isUnknown(id) ? Symbol() : id))).size;
         if (distinct >= 2) return;
         reportViolation(
             `ECS service ${args.name} runs its tasks in ${distinct === 0 ? "no subnet" : "a single subnet"}, so every task sits in one AZ: ` +

@@ -1,5 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { ECS_SERVICE_TYPE, known } from "../lib/ecs-service";
+import { ecsServiceType } from "../lib/aws-types";
+import { at, rawProps } from "../lib/unknowns";
 
 /** Fargate tasks get no public IPs: they live in private subnets and egress through their own zone. */
 export const ecsServiceNoPublicIp: ResourceValidationPolicy = {
@@ -7,8 +8,8 @@ export const ecsServiceNoPublicIp: ResourceValidationPolicy = {
     description: "ECS services keep their tasks private: networkConfiguration.assignPublicIp is not true.",
     enforcementLevel: "advisory",
     validateResource: (args, reportViolation) => {
-        if (args.type !== ECS_SERVICE_TYPE) return args.notApplicable(`applies to ${ECS_SERVICE_TYPE}`);
-        if (known(() => args.props.networkConfiguration?.assignPublicIp) !== true) return;
+        if (args.type !== ecsServiceType) return args.notApplicable(`applies to ${ecsServiceType}`);
+        if (at(rawProps(args.props), "networkConfiguration", "assignPublicIp") !== true) return;
         reportViolation(
             `ECS service ${args.name} assigns public IPs to its tasks (networkConfiguration.assignPublicIp: true): ` +
             "they must sit in public subnets, take inbound traffic around the load balancer and reach ECR, S3 and logs " +

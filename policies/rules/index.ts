@@ -1,6 +1,10 @@
 import { Policies } from "@pulumi/policy";
 import { autoModeNodeclassApiGroup } from "./auto-mode-nodeclass-api-group";
 import { containerResourceRequests } from "./container-resource-requests";
+import { ecsAzRebalancing } from "./ecs-az-rebalancing";
+import { ecsDeploymentCircuitBreaker } from "./ecs-deployment-circuit-breaker";
+import { ecsServiceMultiAzSubnets } from "./ecs-service-multi-az-subnets";
+import { ecsServiceNoPublicIp } from "./ecs-service-no-public-ip";
 import { internalTrafficPolicyLocal } from "./internal-traffic-policy-local";
 import { lbTargetTypeIp } from "./lb-target-type-ip";
 import { natGatewayPerAz } from "./nat-gateway-per-az";
@@ -9,7 +13,7 @@ import { serviceTrafficDistribution } from "./service-traffic-distribution";
 import { vpcGatewayEndpoints } from "./vpc-gateway-endpoints";
 import { zoneSpread } from "./zone-spread";
 
-/** Every policy of the cross-az-guardrails pack, in the order DESIGN.md lists them. */
+/** Every policy of the cross-az-guardrails pack: DESIGN.md's nine in its order, then the ECS advisories. */
 export const allPolicies: Policies = [
     natGatewayPerAz,
     lbTargetTypeIp,
@@ -20,4 +24,8 @@ export const allPolicies: Policies = [
     vpcGatewayEndpoints,
     autoModeNodeclassApiGroup,
     containerResourceRequests,
+    ecsServiceNoPublicIp,
+    ecsServiceMultiAzSubnets,
+    ecsDeploymentCircuitBreaker,
+    ecsAzRebalancing,
 ];

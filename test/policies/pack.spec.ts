@@ -12,6 +12,7 @@ const levelIn = (config: PackConfig, name: string) => {
     return typeof entry === "string" ? entry : entry.enforcementLevel;
 };
 
+/** DESIGN.md's nine policies, then the ECS advisories issue 6 added. */
 const designLevels: Record<string, string> = {
     "nat-gateway-per-az": "mandatory",
     "lb-target-type-ip": "mandatory",
@@ -22,11 +23,15 @@ const designLevels: Record<string, string> = {
     "vpc-gateway-endpoints": "advisory",
     "auto-mode-nodeclass-api-group": "mandatory",
     "container-resource-requests": "advisory",
+    "ecs-service-no-public-ip": "advisory",
+    "ecs-service-multi-az-subnets": "advisory",
+    "ecs-deployment-circuit-breaker": "advisory",
+    "ecs-az-rebalancing": "advisory",
 };
 
 describe("policies: the cross-az-guardrails pack", () => {
     describe("metadata", () => {
-        it("has DESIGN.md's nine policies with their default levels", () => {
+        it("has DESIGN.md's nine policies and the four ECS advisories with their default levels", () => {
             assert.deepEqual(Object.fromEntries(allPolicies.map(p => [p.name, p.enforcementLevel])), designLevels);
         });
         it("gives every policy a kebab-case unique name and a description", () => {

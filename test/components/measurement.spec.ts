@@ -1,0 +1,216 @@
+import * as assert from "node:assert/strict";
+import { Script } from "node:vm";
+import { CrossAzMeasurement, CrossAzMeasurementArgs } from "../../components/measurement";
+import { compileForPod, contentHash } from "../../components/measurement/compile";
+import { zoneSpreadConstraints } from "../../components/zone-spread";
+import { declare, DeclaredResource, ofType } from "../helpers/mocks";
+
+const NAMESPACE = "kubernetes:core/v1:Namespace";
+const SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount";
+const CLUSTER_ROLE = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole";
+const CLUSTER_ROLE_BINDING = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding";
+const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
+const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+const SERVICE = "kubernetes:core/v1:Service";
+const JOB = "kubernetes:batch/v1:Job";
+
+const declareMeasurement = (args: Partial<CrossAzMeasurementArgs> = {}) =>
+    declare(() => new CrossAzMeasurement("measurement", { zoneCount: 3, requests: 1000, eastWestGbPerMonth: 10_000, ...args }));
+
+const only = (resources: DeclaredResource[], type: string) => {
+    const found = ofType(resources, type);
+    assert.equal(found.length, 1, `one ${type}`);
+    return found[0];
+};
+const podSpecs = (resources: DeclaredResource[]) => [
+    only(resources, DEPLOYMENT).inputs.spec.template.spec,
+    only(resources, JOB).inputs.spec.template.spec,
+];
+const envOf = (container: any) => Object.fromEntries(container.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+
+describe("CrossAzMeasurement", () => {
+    it("registers as crossaz:k8s:CrossAzMeasurement and puts everything namespaced in its namespace", async () => {
+        const { resources } = await declareMeasurement();
+        assert.equal(ofType(resources, "crossaz:k8s:CrossAzMeasurement").length, 1);
+        assert.equal(only(resources, NAMESPACE).inputs.metadata.name, "crossaz-measurement");
+        for (const type of [SERVICE_ACCOUNT, CONFIG_MAP, DEPLOYMENT, SERVICE, JOB]) {
+            for (const r of ofType(resources, type)) assert.equal(r.inputs.metadata.namespace, "crossaz-measurement", `${type} ${r.name}`);
+        }
+    });
+
+    describe("RBAC", () => {
+        it("grants only get on nodes, through a ClusterRole bound to the measurement's ServiceAccount", async () => {
+            const { resources } = await declareMeasurement();
+            const role = only(resources, CLUSTER_ROLE);
+            assert.deepEqual(role.inputs.rules, [{ apiGroups: [""], resources: ["nodes"], verbs: ["get"] }]);
+            const binding = only(resources, CLUSTER_ROLE_BINDING);
+            const account = only(resources, SERVICE_ACCOUNT);
+            assert.deepEqual(binding.inputs.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.inputs.metadata.name });
+            assert.deepEqual(binding.inputs.subjects, [{ kind: "ServiceAccount", name: account.inputs.metadata.name, namespace: "crossaz-measurement" }]);
+            assert.equal(ofType(resources, "kubernetes:rbac.authorization.k8s.io/v1:Role").length, 0);
+            assert.equal(ofType(resources, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").length, 0);
+            for (const spec of podSpecs(resources)) assert.equal(spec.serviceAccountName, account.inputs.metadata.name);
+        });
+
+        it("names cluster-scoped RBAC after the namespace, so two measurements do not collide", async () => {
+            const { resources } = await declareMeasurement({ namespace: "measure-b" });
+            assert.equal(only(resources, CLUSTER_ROLE).inputs.metadata.name, "measure-b-node-reader");
+            assert.equal(only(resources, CLUSTER_ROLE_BINDING).inputs.subjects[0].namespace, "measure-b");
+        });
+    });
+
+    describe("scripts ConfigMap", () => {
+        it("carries the compiled JavaScript of both programs and everything they require, cost model included", async () => {
+            const { resources } = await declareMeasurement();
+            const data: Record<string, string> = only(resources, CONFIG_MAP).inputs.data;
+            assert.deepEqual(Object.keys(data).sort(), [
+                "components.measurement.measurer.js", "components.measurement.placement.js", "components.measurement.report.js",
+                "components.measurement.zone-echo.js", "policies.lib.cost-model.js", "policies.lib.prices.js",
+            ]);
+            for (const [key, javascript] of Object.entries(data)) {
+                assert.doesNotThrow(() => new Script(javascript, { filename: key }), `${key} parses as JavaScript`);
+                assert.doesNotMatch(javascript, /^(import|interface|export interface|type) |: Promise</m, `${key} has no TypeScript left`);
+                for (const [, specifier] of javascript.matchAll(/require\("([^"]+)"\)/g)) {
+                    assert.match(specifier, /^(node:|\.)/, `${key} requires only the standard library and shipped files`);
+                }
+            }
+            assert.match(data["components.measurement.report.js"], /require\("\.\.\/\.\.\/policies\/lib\/cost-model"\)/);
+            assert.match(data["policies.lib.cost-model.js"], /function crossAzTransferCost\(gbPerMonth, crossAzShare\)/);
+        });
+
+        it("is named after its content, so changed scripts roll the echo pods and replace the Job", async () => {
+            const { resources } = await declareMeasurement();
+            const configMap = only(resources, CONFIG_MAP);
+            const files = compileForPod(["components/measurement/zone-echo.ts", "components/measurement/measurer.ts"]);
+            assert.deepEqual(Object.values(configMap.inputs.data), files.map(f => f.javascript));
+            assert.equal(configMap.inputs.metadata.name, `crossaz-measurement-scripts-${contentHash(files)}`);
+            assert.match(contentHash(files), /^[0-9a-f]{10}$/);
+            const edited = files.map((f, i) => i === 0 ? { ...f, javascript: `${f.javascript};` } : f);
+            assert.notEqual(contentHash(edited), contentHash(files));
+        });
+
+        it("is mounted read-only at each file's repository path, and both commands run a shipped file", async () => {
+            const { resources } = await declareMeasurement();
+            const configMap = only(resources, CONFIG_MAP);
+            for (const spec of podSpecs(resources)) {
+                const [volume] = spec.volumes;
+                assert.equal(volume.configMap.name, configMap.inputs.metadata.name);
+                assert.deepEqual(volume.configMap.items.map((i: any) => i.key).sort(), Object.keys(configMap.inputs.data).sort());
+                for (const item of volume.configMap.items) assert.equal(item.key, item.path.split("/").join("."));
+                const [container] = spec.containers;
+                assert.deepEqual(container.volumeMounts, [{ name: volume.name, mountPath: "/app", readOnly: true }]);
+                assert.equal(container.command[0], "node");
+                assert.ok(volume.configMap.items.some((i: any) => `/app/${i.path}` === container.command[1]), container.command[1]);
+            }
+        });
+    });
+
+    it("spreads two zone-echo pods per zone with the shared zone-spread rules and a readiness probe", async () => {
+        const { resources } = await declareMeasurement({ zoneCount: 3 });
+        const deployment = only(resources, DEPLOYMENT);
+        const labels = deployment.inputs.spec.selector.matchLabels;
+        assert.equal(deployment.inputs.metadata.name, "zone-echo");
+        assert.equal(deployment.inputs.spec.replicas, 6);
+        assert.deepEqual(deployment.inputs.spec.template.metadata.labels, labels);
+        assert.deepEqual(deployment.inputs.spec.template.spec.topologySpreadConstraints, zoneSpreadConstraints(labels, 3));
+        const [container] = deployment.inputs.spec.template.spec.containers;
+        assert.equal(container.image, "node:20.20.2-alpine");
+        assert.deepEqual(container.readinessProbe.httpGet, { path: "/", port: "http" });
+        assert.deepEqual(container.ports, [{ name: "http", containerPort: 8080 }]);
+        assert.deepEqual(envOf(container), {
+            PORT: "8080",
+            NODE_NAME: { fieldRef: { fieldPath: "spec.nodeName" } },
+            POD_NAME: { fieldRef: { fieldPath: "metadata.name" } },
+            POD_IP: { fieldRef: { fieldPath: "status.podIP" } },
+        });
+        assert.equal(envOf(container).CROSSAZ_ZONE_OVERRIDE, undefined);
+    });
+
+    it("declares one Service per routing variant over the same pods; only the baseline lacks trafficDistribution", async () => {
+        const { resources } = await declareMeasurement();
+        const podLabels = only(resources, DEPLOYMENT).inputs.spec.template.metadata.labels;
+        const services = ofType(resources, SERVICE);
+        assert.deepEqual(services.map(s => [s.inputs.metadata.name, s.inputs.spec.trafficDistribution]), [
+            ["zone-echo-baseline", undefined],
+            ["zone-echo-prefer-same-zone", "PreferSameZone"],
+            ["zone-echo-prefer-same-node", "PreferSameNode"],
+        ]);
+        for (const s of services) {
+            assert.equal(s.inputs.spec.type, "ClusterIP");
+            assert.deepEqual(s.inputs.spec.selector, podLabels);
+            assert.deepEqual(s.inputs.spec.ports, [{ name: "http", port: 80, targetPort: "http" }]);
+        }
+    });
+
+    describe("the measuring Job", () => {
+        it("measures every variant by its Service name, retries once, is collected a day after it finishes", async () => {
+            const { resources } = await declareMeasurement({ requests: 2500 });
+            const job = only(resources, JOB);
+            assert.equal(job.inputs.metadata.name, "crossaz-measure");
+            assert.equal(job.inputs.metadata.annotations["pulumi.com/skipAwait"], "true");
+            assert.equal(job.inputs.spec.backoffLimit, 1);
+            assert.equal(job.inputs.spec.ttlSecondsAfterFinished, 86_400);
+            assert.equal(job.inputs.spec.template.spec.restartPolicy, "Never");
+            const env = envOf(job.inputs.spec.template.spec.containers[0]);
+            assert.equal(env.TARGETS, [
+                "baseline=http://zone-echo-baseline.crossaz-measurement.svc:80",
+                "prefer-same-zone=http://zone-echo-prefer-same-zone.crossaz-measurement.svc:80",
+                "prefer-same-node=http://zone-echo-prefer-same-node.crossaz-measurement.svc:80",
+            ].join(","));
+            assert.equal(env.REQUESTS, "2500");
+            assert.equal(env.EAST_WEST_GB_PER_MONTH, "10000");
+            assert.deepEqual(env.NODE_NAME, { fieldRef: { fieldPath: "spec.nodeName" } });
+            assert.equal(env.CROSSAZ_ZONE_OVERRIDE, undefined);
+        });
+
+        it("leaves the report unpriced when no east-west volume is given", async () => {
+            const { resources } = await declareMeasurement({ eastWestGbPerMonth: undefined });
+            assert.equal(envOf(only(resources, JOB).inputs.spec.template.spec.containers[0]).EAST_WEST_GB_PER_MONTH, undefined);
+        });
+    });
+
+    it("gives every container CPU and memory requests and limits and a locked-down security context", async () => {
+        const { resources } = await declareMeasurement({ image: "node:22.12.0-alpine" });
+        for (const spec of podSpecs(resources)) {
+            for (const container of spec.containers) {
+                assert.equal(container.image, "node:22.12.0-alpine");
+                for (const bound of ["requests", "limits"]) {
+                    assert.deepEqual(Object.keys(container.resources[bound]).sort(), ["cpu", "memory"], `${container.name} ${bound}`);
+                }
+                assert.equal(container.securityContext.readOnlyRootFilesystem, true);
+                assert.equal(container.securityContext.runAsNonRoot, true);
+                assert.equal(container.securityContext.runAsUser, 1000);
+                assert.equal(container.securityContext.allowPrivilegeEscalation, false);
+                assert.deepEqual(container.securityContext.capabilities, { drop: ["ALL"] });
+            }
+        }
+    });
+
+    it("exposes the kubectl commands that wait for the Job, read its report and run it again", async () => {
+        const { result } = await declareMeasurement({ namespace: "measure-b" });
+        assert.deepEqual(result.commands, {
+            wait: "kubectl -n measure-b wait --for=condition=complete --timeout=15m job/crossaz-measure",
+            report: "kubectl -n measure-b logs job/crossaz-measure",
+            rerun: "kubectl -n measure-b delete job crossaz-measure --ignore-not-found && pulumi up --refresh",
+        });
+    });
+
+    it("rejects a zone count or request count it cannot measure with, before declaring anything", async () => {
+        const cases: Array<[Partial<CrossAzMeasurementArgs>, string]> = [
+            [{ zoneCount: 0 }, "CrossAzMeasurement zoneCount must be a whole number >= 1, got 0"],
+            [{ requests: 0 }, "CrossAzMeasurement requests must be 1-100000, got 0"],
+        ];
+        for (const [args, message] of cases) {
+            const { result, resources } = await declare(() => {
+                try {
+                    new CrossAzMeasurement("measurement", { zoneCount: 3, requests: 1000, ...args });
+                    return undefined;
+                } catch (error) {
+                    return error as Error;
+                }
+            });
+            assert.equal(result?.message, message);
+            assert.deepEqual(resources, []);
+        }
+    });
+});
