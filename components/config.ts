@@ -81,7 +81,7 @@ const gbPerMonth = z.number({ error: "must be a number of GB per month, 0 or mor
 
 /** The cost model's inputs (policies/lib/cost-model.ts), GB per month. Optional: without it policies and the cost report price no traffic. */
 const trafficSchema = section({
-    /** Pod-to-pod traffic through Services not given a per-service figure; default 0. */
+    /** All pod-to-pod traffic through Services; `services[].gbPerMonth` attributes part of it, the rest is split over the other Services. Default 0. */
     eastWestGbPerMonth: gbPerMonth.default(0),
     /** Traffic from private subnets to AWS services (ecr = image layer bytes, served from S3); default 0 each. */
     awsServiceGbPerMonth: section({
@@ -389,7 +389,7 @@ export const zonalServiceSchema = section({
     }).prefault({}),
     /** Plain environment variables (secrets belong in Secrets, not here). */
     env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be environment variable names"), z.string({ error: "must be string values" })).default({}),
-    /** East-west GB/month this service receives; read by the cost report. */
+    /** The part of traffic.eastWestGbPerMonth this service receives; read by the cost report. */
     gbPerMonth: z.number({ error: "must be a number >= 0" }).min(0, "must be a number >= 0").optional(),
 }).superRefine((service, ctx) => {
     if (service.hpa.maxReplicas !== undefined && service.hpa.maxReplicas < service.replicas) {
@@ -418,6 +418,13 @@ const stackConfigSchema = section({
     measurement: measurementSchema.default(() => measurementSchema.parse({})),
 }).superRefine((config, ctx) => {
     checkServicesAgainstCluster(config, ctx);
+    const attributedGb = config.services.reduce((sum, service) => sum + (service.gbPerMonth ?? 0), 0);
+    if (attributedGb > 0 && attributedGb > (config.traffic?.eastWestGbPerMonth ?? 0)) {
+        ctx.addIssue({
+            code: "custom", path: ["traffic", "eastWestGbPerMonth"], input: config.traffic?.eastWestGbPerMonth,
+            message: `must be the stack's total east-west GB/month, at least the ${attributedGb} GB the services' gbPerMonth figures add up to`,
+        });
+    }
     if (config.measurement.enabled && !config.eks.enabled) {
         ctx.addIssue({
             code: "custom", path: ["eks", "enabled"], input: config.eks.enabled,
@@ -481,7 +488,7 @@ export type MeasurementConfig = z.output<typeof measurementSchema>;
 export type StackConfig = z.output<typeof stackConfigSchema>;
 
 /**
- * Every leaf key of the config, e.g. `network.cidr`, `services[].image`: the README's config
+ * Every leaf key of the config, e.g. `network.cidr`, `services[].image`, `ecs.services.<key>.cpu`: the README's config
  * reference must list exactly these (test/readme.spec.ts keeps the two in step).
  */
 export function configKeys(): string[] {
@@ -492,6 +499,9 @@ export function configKeys(): string[] {
         }
         if (inner instanceof z.ZodArray && unwrap(inner.element as z.ZodType) instanceof z.ZodObject) {
             return leaves(inner.element as z.ZodType, `${path}[]`);
+        }
+        if (inner instanceof z.ZodRecord && unwrap(inner.valueType as z.ZodType) instanceof z.ZodObject) {
+            return leaves(inner.valueType as z.ZodType, `${path}.<key>`);
         }
         return [path];
     };

@@ -5,7 +5,7 @@
  * through propertyDependencies where an id is unknown. What the graph does not declare is
  * assumed to be the default (random routing, instance targets) and said so in a note.
  */
-import { CostLayout, EndpointLayout } from "../../policies/lib/cost-model";
+import { CostLayout, endpointLayoutOf } from "../../policies/lib/cost-model";
 
 /** A resource with plain inputs (secrets unwrapped, unknowns undefined). */
 export interface GraphResource {
@@ -71,7 +71,7 @@ export function costLayoutFromGraph(resources: GraphResource[], eastWest: EastWe
             zoneCount,
             natGatewayCount: natGateways.length,
             azsWithoutOwnNat: crossZoneAzs.size,
-            endpoints: endpointLayout(graph, zoneCount),
+            endpoints: endpointLayoutOf(graph.ofType(t => t === "aws:ec2/vpcEndpoint:VpcEndpoint").map(e => e.inputs), zoneCount),
             eastWestInZoneShare: eastWestInZoneShare(graph, eastWest, notes),
             northSouthInstanceShare: northSouthInstanceShare(graph, notes),
         },
@@ -95,22 +95,6 @@ function defaultRoutes(graph: Graph): Map<GraphResource, GraphResource | undefin
         }
     }
     return result;
-}
-
-function endpointLayout(graph: Graph, zoneCount: number): EndpointLayout {
-    const layout: EndpointLayout = { gateway: [], interface: [] };
-    for (const endpoint of graph.ofType(t => t === "aws:ec2/vpcEndpoint:VpcEndpoint")) {
-        const serviceName = endpoint.inputs.serviceName;
-        if (typeof serviceName !== "string") continue;
-        const service = serviceName.replace(/^com\.amazonaws\.[a-z0-9-]+\./, "");
-        const kind = endpoint.inputs.vpcEndpointType ?? "Gateway"; // AWS's default type
-        if (kind === "Gateway") layout.gateway.push(service);
-        else if (kind === "Interface") {
-            const subnetIds = endpoint.inputs.subnetIds;
-            layout.interface.push({ service, azCount: Array.isArray(subnetIds) ? subnetIds.length : zoneCount });
-        }
-    }
-    return layout;
 }
 
 /** Services that load-balance over endpoints (headless and ExternalName Services do not). */

@@ -176,8 +176,11 @@ function costReport(resources: RegisteredResource[], analyzed: Map<string, Analy
         urn: r.urn, type: r.type, name: r.name, id: r.id,
         inputs: plainProperties(analyzed.get(r.urn)!.properties), propertyDependencies: r.propertyDependencies,
     }));
-    const { layout, notes } = costLayoutFromGraph(graph, { unattributedGbPerMonth: traffic.eastWestGbPerMonth, perServiceGbPerMonth });
-    const eastWestTotal = traffic.eastWestGbPerMonth + Object.values(perServiceGbPerMonth).reduce((a, b) => a + b, 0);
+    // eastWestGbPerMonth is the total; per-service figures take their share out of it (config.ts
+    // rejects figures above the total in this project; other programs get the larger of the two).
+    const attributedGb = Object.values(perServiceGbPerMonth).reduce((a, b) => a + b, 0);
+    const eastWestTotal = Math.max(traffic.eastWestGbPerMonth, attributedGb);
+    const { layout, notes } = costLayoutFromGraph(graph, { unattributedGbPerMonth: eastWestTotal - attributedGb, perServiceGbPerMonth });
     return { ...priceLayouts({ ...traffic, eastWestGbPerMonth: eastWestTotal }, defaultLayout(layout.zoneCount), layout), notes };
 }
 

@@ -16,6 +16,7 @@
  *   routing) keep east-west traffic in-zone; the <1% that crosses during EndpointSlice updates
  *   is left out.
  */
+import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import {
     CROSS_AZ_PER_GB_EACH_DIRECTION, HOURS_PER_MONTH, INTERFACE_ENDPOINT_PER_AZ_HOUR, NAT_GATEWAY_PER_HOUR,
     NAT_PROCESSING_PER_GB, PRIVATELINK_PROCESSING_PER_GB,
@@ -54,7 +55,7 @@ export interface TrafficProfile {
 }
 
 /** JSON schema of a TrafficProfile, for a policy's configSchema: `configSchema: {properties: {traffic: TRAFFIC_CONFIG_SCHEMA}}`. */
-export const TRAFFIC_CONFIG_SCHEMA = {
+export const TRAFFIC_CONFIG_SCHEMA: PolicyConfigJSONSchema = {
     type: "object",
     description: "The stack's traffic volumes in GB/month; the offline preview fills it from the stack's `traffic` config section.",
     properties: {
@@ -70,8 +71,19 @@ export const TRAFFIC_CONFIG_SCHEMA = {
     additionalProperties: false,
 };
 
+/** A TrafficProfile as a policy's config carries it: any volume may be left out (0). */
+export type TrafficConfig = Partial<Omit<TrafficProfile, "awsServiceGbPerMonth">> & { awsServiceGbPerMonth?: Partial<Record<AwsTrafficService, number>> };
+
+/** The zone count a resource policy prices with, from its config: `zoneCount` (default 3). */
+export const ZONE_COUNT_CONFIG_SCHEMA: PolicyConfigJSONSchema = {
+    type: "integer",
+    minimum: 2,
+    default: 3,
+    description: "AZs the stack's workloads run in; prices the cross-AZ share in messages.",
+};
+
 /** Fills the missing volumes of a partial profile (as a policy gets it from config) with 0. */
-export function trafficProfile(partial: Partial<Omit<TrafficProfile, "awsServiceGbPerMonth">> & { awsServiceGbPerMonth?: Partial<Record<AwsTrafficService, number>> } = {}): TrafficProfile {
+export function trafficProfile(partial: TrafficConfig = {}): TrafficProfile {
     return {
         eastWestGbPerMonth: partial.eastWestGbPerMonth ?? 0,
         awsServiceGbPerMonth: Object.fromEntries(AWS_TRAFFIC_SERVICES.map(s => [s, partial.awsServiceGbPerMonth?.[s] ?? 0])) as Record<AwsTrafficService, number>,
@@ -85,6 +97,21 @@ export interface EndpointLayout {
     gateway: string[];
     /** Interface endpoints and how many AZs each has an ENI in. */
     interface: { service: string; azCount: number }[];
+}
+
+/**
+ * The endpoint layout of a stack's aws:ec2/vpcEndpoint inputs (serviceName, vpcEndpointType,
+ * subnetIds); an interface endpoint without known subnets is counted in every zone.
+ */
+export function endpointLayoutOf(endpoints: Record<string, any>[], zoneCount: number): EndpointLayout {
+    const layout: EndpointLayout = { gateway: [], interface: [] };
+    for (const { serviceName, vpcEndpointType = "Gateway", subnetIds } of endpoints) { // Gateway: AWS's default type
+        if (typeof serviceName !== "string") continue;
+        const service = serviceName.replace(/^com\.amazonaws\.[a-z0-9-]+\./, "");
+        if (vpcEndpointType === "Gateway") layout.gateway.push(service);
+        else if (vpcEndpointType === "Interface") layout.interface.push({ service, azCount: Array.isArray(subnetIds) ? subnetIds.length : zoneCount });
+    }
+    return layout;
 }
 
 /** Where each AWS service's traffic goes: free gateway endpoint, interface endpoint (PrivateLink), or NAT. */
@@ -251,14 +278,14 @@ export function natGatewayPerAzCostNote(traffic: TrafficProfile, endpoints: Endp
         + `(break-even ${gbText(natGatewayBreakEvenGbPerMonth())} of NAT-bound traffic per AZ).`;
 }
 
-/** lb-target-type-ip's price sentence: the kube-proxy hop of instance targets for northSouthGb of load-balancer traffic. */
+/** lb-target-type-ip's price sentence: the kube-proxy hop of instance targets for the stack's northSouthGb of load-balancer traffic. */
 export function instanceTargetCostNote(northSouthGb: number, zoneCount: number): string {
-    return `At ${gbText(northSouthGb)} through the load balancer, instance targets add a kube-proxy hop that crosses AZs `
+    return `If the stack's ${gbText(northSouthGb)} of load-balancer traffic reaches instance targets, the extra kube-proxy hop crosses AZs `
         + `${percent(randomRoutingCrossAzShare(zoneCount))} of the time over ${zoneCount} AZs: ${formatMonthlyUsd(instanceTargetExtraHopCost(northSouthGb, zoneCount))} ($0.02/GB).`;
 }
 
-/** service-traffic-distribution's price sentence: random routing of gbPerMonth through one Service. */
+/** service-traffic-distribution's price sentence: the stack's east-west gbPerMonth routed at random. */
 export function randomRoutingCostNote(gbPerMonth: number, zoneCount: number): string {
-    return `Random routing sends ${percent(randomRoutingCrossAzShare(zoneCount))} of ${gbText(gbPerMonth)} across AZs over ${zoneCount} AZs: `
-        + `${formatMonthlyUsd(randomRoutingCost(gbPerMonth, zoneCount))} ($0.02/GB); PreferSameZone keeps it in-zone.`;
+    return `If the stack's ${gbText(gbPerMonth)} of east-west traffic were routed at random over ${zoneCount} AZs, `
+        + `${percent(randomRoutingCrossAzShare(zoneCount))} of it would cross AZs: ${formatMonthlyUsd(randomRoutingCost(gbPerMonth, zoneCount))} ($0.02/GB); PreferSameZone keeps it in-zone.`;
 }

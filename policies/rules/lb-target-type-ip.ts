@@ -1,5 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { targetGroupTypes } from "../lib/aws-types";
+import { instanceTargetCostNote, TRAFFIC_CONFIG_SCHEMA, TrafficConfig, ZONE_COUNT_CONFIG_SCHEMA } from "../lib/cost-model";
 import { displayName, isKind } from "../lib/kubernetes";
 import { CROSS_AZ_PER_GB_EACH_DIRECTION } from "../lib/prices";
 import { isUnknown, rawProps } from "../lib/unknowns";
@@ -15,7 +16,12 @@ export const lbTargetTypeIp: ResourceValidationPolicy = {
     name: "lb-target-type-ip",
     description: "Load balancer targets are pod IPs (target type ip), not instances.",
     enforcementLevel: "mandatory",
-    validateResource: (args, reportViolation) => {
+    configSchema: { properties: { traffic: TRAFFIC_CONFIG_SCHEMA, zoneCount: ZONE_COUNT_CONFIG_SCHEMA } },
+    validateResource: (args, rawReport) => {
+        const { traffic, zoneCount = 3 } = args.getConfig<{ traffic?: TrafficConfig; zoneCount?: number }>();
+        const northSouthGb = traffic?.northSouthGbPerMonth ?? 0;
+        const costNote = northSouthGb > 0 ? ` ${instanceTargetCostNote(northSouthGb, zoneCount)}` : "";
+        const reportViolation = (message: string) => rawReport(message + costNote);
         const props = rawProps(args.props);
         const annotations = props.metadata?.annotations;
         if (targetGroupTypes.has(args.type)) {

@@ -1,30 +1,51 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { natGatewayType } from "../lib/aws-types";
-import { isPrivate, natGatewayZone, subnetFacts } from "../lib/network-graph";
+import { natGatewayType, vpcEndpointType } from "../lib/aws-types";
+import { endpointLayoutOf, natGatewayPerAzCostNote, TRAFFIC_CONFIG_SCHEMA, TrafficConfig, trafficProfile } from "../lib/cost-model";
+import { isPrivate, natGatewayZone, SubnetFacts, subnetFacts } from "../lib/network-graph";
 import { CROSS_AZ_PER_GB_EACH_DIRECTION, NAT_PROCESSING_PER_GB } from "../lib/prices";
+import { isUnknown, rawProps } from "../lib/unknowns";
 
 /** Every AZ whose private subnets default-route to a NAT gateway must reach a NAT in that same AZ. */
 export const natGatewayPerAz: StackValidationPolicy = {
     name: "nat-gateway-per-az",
     description: "Private subnets send 0.0.0.0/0 to a NAT gateway in their own Availability Zone.",
     enforcementLevel: "mandatory",
+    configSchema: { properties: { traffic: TRAFFIC_CONFIG_SCHEMA } },
     validateStack: (args, reportViolation) => {
         const facts = subnetFacts(args.resources);
         const zoneOf = new Map<PolicyResource, string | undefined>();
         for (const nat of args.resources.filter(r => r.type === natGatewayType)) zoneOf.set(nat, natGatewayZone(nat, facts));
 
+        const crossed: { fact: SubnetFacts; nat: PolicyResource; natZone: string }[] = [];
         for (const fact of facts) {
             if (fact.defaultRoute.kind !== "nat" || isPrivate(fact) !== true || !fact.availabilityZone) continue;
             const nat = fact.defaultRoute.nat;
             const natZone = zoneOf.get(nat);
             if (natZone === undefined || natZone === "regional" || natZone === fact.availabilityZone) continue;
+            crossed.push({ fact, nat, natZone });
+        }
+        if (crossed.length === 0) return;
+
+        const { traffic } = args.getConfig<{ traffic?: TrafficConfig }>();
+        const costNote = traffic ? ` ${priceOfCrossedZones(args.resources, facts, crossed.map(c => c.fact), traffic)}` : "";
+        for (const { fact, nat, natZone } of crossed) {
             reportViolation(
                 `Subnet '${fact.subnet.name}' in ${fact.availabilityZone} sends 0.0.0.0/0 to NAT gateway '${nat.name}' in ${natZone}: ` +
                 `its egress crosses zones at $${(2 * CROSS_AZ_PER_GB_EACH_DIRECTION).toFixed(2)}/GB round trip on top of ` +
                 `$${NAT_PROCESSING_PER_GB}/GB NAT processing, and ${fact.availabilityZone} loses egress when ${natZone} fails. ` +
-                `Fix: give ${fact.availabilityZone} its own NAT gateway (network.natGateways: perAz) and route this subnet's table to it.`,
+                `Fix: give ${fact.availabilityZone} its own NAT gateway (network.natGateways: perAz) and route this subnet's table to it.` +
+                costNote,
                 fact.subnet.urn,
             );
         }
     },
 };
+
+/** The monthly price of the crossed zones at the stack's traffic: over the private subnets' zones, with its VPC endpoints. */
+function priceOfCrossedZones(resources: PolicyResource[], facts: SubnetFacts[], crossed: SubnetFacts[], traffic: TrafficConfig): string {
+    const zoneCount = new Set(facts.filter(f => isPrivate(f) === true && f.availabilityZone).map(f => f.availabilityZone)).size;
+    const endpoints = resources.filter(r => r.type === vpcEndpointType).map(r => rawProps(r.props))
+        .filter(props => !isUnknown(props.serviceName) && !isUnknown(props.vpcEndpointType));
+    const azsWithoutOwnNat = new Set(crossed.map(f => f.availabilityZone)).size;
+    return natGatewayPerAzCostNote(trafficProfile(traffic), endpointLayoutOf(endpoints, zoneCount), azsWithoutOwnNat, zoneCount);
+}

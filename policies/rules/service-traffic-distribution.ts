@@ -1,4 +1,5 @@
 import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { randomRoutingCostNote, TRAFFIC_CONFIG_SCHEMA, TrafficConfig, ZONE_COUNT_CONFIG_SCHEMA } from "../lib/cost-model";
 import { displayName, isKind } from "../lib/kubernetes";
 import { CROSS_AZ_PER_GB_EACH_DIRECTION } from "../lib/prices";
 import { isUnknown, isUnknownAt, rawProps } from "../lib/unknowns";
@@ -16,6 +17,8 @@ export interface ServiceExemption {
 
 interface Config {
     exemptServices?: ServiceExemption[];
+    traffic?: TrafficConfig;
+    zoneCount?: number;
 }
 
 /** Whether this Service is routed through kube-proxy's endpoint selection (and not exempt). */
@@ -54,6 +57,8 @@ export const serviceTrafficDistribution: ResourceValidationPolicy = {
                     additionalProperties: false,
                 },
             },
+            traffic: TRAFFIC_CONFIG_SCHEMA,
+            zoneCount: ZONE_COUNT_CONFIG_SCHEMA,
         },
     },
     validateResource: (args, reportViolation) => {
@@ -61,10 +66,13 @@ export const serviceTrafficDistribution: ResourceValidationPolicy = {
         const props = rawProps(args.props);
         const value = props.spec?.trafficDistribution;
         if (isUnknown(value) || zoneLocalDistributions.includes(value)) return;
+        const { traffic, zoneCount = 3 } = args.getConfig<Config>();
+        const eastWestGb = traffic?.eastWestGbPerMonth ?? 0;
         reportViolation(
             `Service ${displayName(props.metadata, args.name)} ${value === undefined ? "has no spec.trafficDistribution" : `has spec.trafficDistribution '${value}'`}: ` +
             `with endpoints in N zones every request has a (N-1)/N chance to cross zones at $${(2 * CROSS_AZ_PER_GB_EACH_DIRECTION).toFixed(2)}/GB round trip. ` +
-            `Fix: set spec.trafficDistribution: PreferSameZone (or exempt it in this policy's exemptServices with a reason).`,
+            `Fix: set spec.trafficDistribution: PreferSameZone (or exempt it in this policy's exemptServices with a reason).` +
+            (eastWestGb > 0 ? ` ${randomRoutingCostNote(eastWestGb, zoneCount)}` : ""),
         );
     },
     remediateResource: args => {

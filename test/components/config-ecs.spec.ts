@@ -103,29 +103,3 @@ describe("config: ecs section", () => {
         assert.ok(tasks(dev) < tasks(prod), "dev runs less Fargate capacity than prod");
     });
 });
-
-describe("README: ECS service keys table", () => {
-    /** `ecs.services.<key>.a.b` rows; "`x.y` / `z`" cells name sibling keys (x.y and x.z). */
-    function documentedServiceKeys(): string[] {
-        const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
-        return [...readme.matchAll(/^\| `ecs\.services\.<key>\.([a-zA-Z.]+)`((?: \/ `[a-zA-Z]+`)*) \|/gm)].flatMap(([, first, siblings]) => {
-            const prefix = first.includes(".") ? first.slice(0, first.lastIndexOf(".") + 1) : "";
-            return [first, ...[...siblings.matchAll(/`([a-zA-Z]+)`/g)].map(([, sibling]) => prefix + sibling)];
-        });
-    }
-    /** Keys a parsed service carries (nested sections flattened; maps and lists are leaves). */
-    function parsedServiceKeys(value: Record<string, unknown>, prefix = ""): string[] {
-        return Object.entries(value).flatMap(([key, child]) =>
-            ["capacity", "loadBalancer", "deployment"].includes(key) && prefix === ""
-                ? parsedServiceKeys(child as Record<string, unknown>, `${key}.`)
-                : [prefix + key]);
-    }
-
-    it("lists every key a service accepts, and no other", () => {
-        const service = parseStackConfig(web({
-            healthCheckCommand: ["CMD", "true"],
-            loadBalancer: { certificateArn: "arn:aws:acm:us-east-1:111122223333:certificate/x" },
-        })).ecs!.services.web as unknown as Record<string, unknown>;
-        assert.deepEqual(documentedServiceKeys().sort(), parsedServiceKeys(service).sort());
-    });
-});

@@ -23,4 +23,17 @@ describe("components/config: traffic", () => {
         assert.throws(() => parseStackConfig({ traffic: { eastWestGb: 1 } }), /cross-az-platform:traffic has unknown key eastWestGb \(allowed keys: eastWestGbPerMonth, awsServiceGbPerMonth, internetEgressGbPerMonth, northSouthGbPerMonth\)/);
         assert.throws(() => parseStackConfig({ traffic: { awsServiceGbPerMonth: { ec2: 1 } } }), /traffic\.awsServiceGbPerMonth has unknown key ec2 \(allowed keys: s3, ecr, logs, sts, dynamodb\)/);
     });
+
+    it("is the stack's total east-west: the services' gbPerMonth figures must fit in it", () => {
+        const eks = { enabled: true, adminPrincipalArn: "arn:aws:iam::111122223333:role/platform-admin" };
+        const services = [
+            { name: "frontend", image: "web:1.0.0", port: 80, gbPerMonth: 2000 },
+            { name: "backend", image: "api:1.0.0", port: 8080, gbPerMonth: 8000 },
+        ];
+        assert.equal(parseStackConfig({ eks, services, traffic: { eastWestGbPerMonth: 10_000 } }).traffic!.eastWestGbPerMonth, 10_000);
+        assert.throws(() => parseStackConfig({ eks, services, traffic: { eastWestGbPerMonth: 9000 } }),
+            { message: "traffic.eastWestGbPerMonth must be the stack's total east-west GB/month, at least the 10000 GB the services' gbPerMonth figures add up to, got 9000" });
+        assert.throws(() => parseStackConfig({ eks, services }),
+            { message: "traffic.eastWestGbPerMonth must be the stack's total east-west GB/month, at least the 10000 GB the services' gbPerMonth figures add up to, got nothing" });
+    });
 });

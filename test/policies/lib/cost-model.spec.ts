@@ -52,9 +52,9 @@ describe("policies/lib/cost-model", () => {
             "At 900 GB/month through NAT, 2 of 3 AZs reaching a NAT gateway in another AZ cost $12.00/month in cross-AZ transfer "
             + "($0.02/GB, both directions); 2 more NAT gateway(s) cost $64.80/month (break-even 1,620 GB/month of NAT-bound traffic per AZ).");
         assert.equal(instanceTargetCostNote(2000, 3),
-            "At 2,000 GB/month through the load balancer, instance targets add a kube-proxy hop that crosses AZs 67% of the time over 3 AZs: $26.67/month ($0.02/GB).");
+            "If the stack's 2,000 GB/month of load-balancer traffic reaches instance targets, the extra kube-proxy hop crosses AZs 67% of the time over 3 AZs: $26.67/month ($0.02/GB).");
         assert.equal(randomRoutingCostNote(10_000, 3),
-            "Random routing sends 67% of 10,000 GB/month across AZs over 3 AZs: $133.33/month ($0.02/GB); PreferSameZone keeps it in-zone.");
+            "If the stack's 10,000 GB/month of east-west traffic were routed at random over 3 AZs, 67% of it would cross AZs: $133.33/month ($0.02/GB); PreferSameZone keeps it in-zone.");
     });
 
     describe("the REFERENCE.md workload: 10 TB east-west, 2 TB AWS-service traffic, 3 AZs", () => {

@@ -74,4 +74,15 @@ describe("policies/rules/lb-target-type-ip", () => {
             assert.match((await messages(f))[0], /nlb-target-type 'instance'/);
         });
     });
+
+    describe("with the stack's traffic in its config", () => {
+        it("prices the extra hop at the stack's north-south volume over zoneCount AZs (default 3)", async () => {
+            const run = async (options: Record<string, unknown>) => (await runPolicies([lbTargetTypeIp], [targetGroup("aws:lb/targetGroup:TargetGroup", {})],
+                { config: { "lb-target-type-ip": { enforcementLevel: "mandatory", ...options } } })).diagnostics[0].message;
+            assert.match(await run({ traffic: { northSouthGbPerMonth: 2000 } }),
+                /Fix: set targetType: "ip"\. If the stack's 2,000 GB\/month of load-balancer traffic reaches instance targets, the extra kube-proxy hop crosses AZs 67% of the time over 3 AZs: \$26\.67\/month/);
+            assert.match(await run({ traffic: { northSouthGbPerMonth: 2000 }, zoneCount: 2 }), /50% of the time over 2 AZs: \$20\.00\/month/);
+            assert.doesNotMatch(await run({ traffic: { eastWestGbPerMonth: 2000 } }), /\/month/);
+        });
+    });
 });

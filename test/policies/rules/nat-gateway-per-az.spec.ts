@@ -71,4 +71,28 @@ describe("policies/rules/nat-gateway-per-az", () => {
             assert.deepEqual(await violations(fixtures), []);
         });
     });
+
+    describe("with the stack's traffic in its config", () => {
+        const traffic = { internetEgressGbPerMonth: 500, awsServiceGbPerMonth: { s3: 800, logs: 400 } };
+
+        it("prices the crossed zones: NAT-bound GB (S3 through its gateway endpoint is not), cross-AZ cost, the NAT gateways that fix it", async () => {
+            const config = { "nat-gateway-per-az": { enforcementLevel: "mandatory" as const, traffic } };
+            const { diagnostics } = await runPolicies([natGatewayPerAz], network({ nat: "single", gatewayEndpoints: true }), { config });
+            assert.equal(diagnostics.length, 2);
+            for (const d of diagnostics) {
+                assert.match(d.message, /Fix: give us-east-1[bc] its own NAT gateway .*\. At 900 GB\/month through NAT, 2 of 3 AZs reaching a NAT gateway in another AZ cost \$12\.00\/month in cross-AZ transfer .*2 more NAT gateway\(s\) cost \$64\.80\/month/);
+            }
+        });
+
+        it("counts S3 as NAT-bound when the VPC has no gateway endpoint", async () => {
+            const config = { "nat-gateway-per-az": { enforcementLevel: "mandatory" as const, traffic } };
+            const [first] = (await runPolicies([natGatewayPerAz], network({ nat: "single" }), { config })).diagnostics;
+            assert.match(first.message, /At 1,700 GB\/month through NAT, 2 of 3 AZs .* cost \$22\.67\/month/);
+        });
+
+        it("says nothing about money without traffic", async () => {
+            const [first] = await violations(network({ nat: "single", gatewayEndpoints: true }));
+            assert.doesNotMatch(first.message, /\/month/);
+        });
+    });
 });

@@ -88,4 +88,15 @@ describe("policies/rules/service-traffic-distribution", () => {
             assert.equal(diagnostics[0].enforcementLevel, "mandatory");
         });
     });
+
+    describe("with the stack's traffic in its config", () => {
+        it("prices random routing of the stack's east-west volume, and validates traffic and zoneCount", async () => {
+            const traffic = { eastWestGbPerMonth: 10_000 };
+            const [message] = await messages(service({}), { "service-traffic-distribution": { enforcementLevel: "mandatory", traffic } });
+            assert.match(message, /PreferSameZone \(or exempt it .*\)\. If the stack's 10,000 GB\/month of east-west traffic were routed at random over 3 AZs, 67% of it would cross AZs: \$133\.33\/month/);
+            assert.equal(validatePolicyConfig(serviceTrafficDistribution, { traffic, zoneCount: 3 }), undefined);
+            assert.match(validatePolicyConfig(serviceTrafficDistribution, { traffic: { eastWestGbPerMonth: -1 } })!, /must be >= 0/);
+            assert.match(validatePolicyConfig(serviceTrafficDistribution, { zoneCount: 1 })!, /must be >= 2/);
+        });
+    });
 });
