@@ -8,6 +8,8 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -45,10 +47,31 @@ describe("automation/offline-preview (end to end)", function () {
     this.timeout(120_000);
 
     describe("with the cross-az-guardrails pack (policies/)", () => {
-        it("prod exits 0 with no mandatory violation", async () => {
+        it("prod: the whole platform (network, EKS with services and measurement, Fargate) passes with no violation", async () => {
             const run = await preview("--stack", "prod", "--json");
             assert.equal(run.code, 0, shows(run));
-            assert.deepEqual(json(run).violations.filter(v => v.level === "mandatory"), []);
+            const result = json(run);
+            const components = result.resources.filter(r => r.type.startsWith("crossaz:")).map(r => `${r.type}/${r.name}`).sort();
+            assert.deepEqual(components, [
+                "crossaz:ecs:Cluster/ecs", "crossaz:ecs:FargateService/web", "crossaz:eks:AutoModeCluster/eks",
+                "crossaz:k8s:CrossAzMeasurement/measurement", "crossaz:k8s:ZonalService/shop-backend",
+                "crossaz:k8s:ZonalService/shop-frontend", "crossaz:network:Network/network",
+            ]);
+            assert.deepEqual(result.violations, []);
+            assert.deepEqual(result.cost.totals, { before: 338.23, after: 210.1 });
+        });
+
+        it("prod without the baseline exemption: the measurement's random-routing Service is rejected, priced", async () => {
+            const config = JSON.parse(readFileSync(path.join(ROOT, "policies", "config", "prod.json"), "utf8"));
+            config["service-traffic-distribution"].exemptServices = [];
+            const file = path.join(mkdtempSync(path.join(tmpdir(), "pack-config-")), "prod.json");
+            writeFileSync(file, JSON.stringify(config));
+            const run = await preview("--stack", "prod", "--policy-pack-config", file, "--json");
+            assert.equal(run.code, 1, shows(run));
+            const violations = json(run).violations;
+            assert.deepEqual(violations.map(v => [v.policy, v.level, v.urn?.split("::").pop()]),
+                [["service-traffic-distribution", "mandatory", "measurement-baseline"]]);
+            assert.match(violations[0].message, /Service crossaz-measurement\/zone-echo-baseline has no spec\.trafficDistribution.*10,000 GB\/month of east-west traffic .*\$133\.33\/month/);
         });
 
         it("dev exits 0 and reports the single NAT gateway as advisory", async () => {
