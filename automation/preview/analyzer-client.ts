@@ -148,23 +148,13 @@ export class PolicyPackClient {
     }
 
     async analyze(resource: AnalyzedResource): Promise<Diagnostic[]> {
-        const request = new analyzerProto.AnalyzeRequest();
-        request.setType(resource.type);
-        request.setName(resource.name);
-        request.setUrn(resource.urn);
-        request.setProperties(Struct.fromJavaScript(resource.properties as never));
-        request.setOptions(resourceOptions(resource));
+        const request = analyzeRequest(resource);
         const response = await this.call<analyzerProto.AnalyzeRequest, analyzerProto.AnalyzeResponse>("analyze", request);
         return diagnostics(response, resource.urn);
     }
 
     async remediate(resource: AnalyzedResource): Promise<Remediation[]> {
-        const request = new analyzerProto.AnalyzeRequest();
-        request.setType(resource.type);
-        request.setName(resource.name);
-        request.setUrn(resource.urn);
-        request.setProperties(Struct.fromJavaScript(resource.properties as never));
-        request.setOptions(resourceOptions(resource));
+        const request = analyzeRequest(resource);
         const response = await this.call<analyzerProto.AnalyzeRequest, analyzerProto.RemediateResponse>("remediate", request);
         return response.getRemediationsList().map(r => ({
             policy: r.getPolicyname(),
@@ -213,6 +203,17 @@ export class PolicyPackClient {
             }
         }));
     }
+}
+
+/** Analyze and Remediate take the same request: one resource with its options. */
+function analyzeRequest(resource: AnalyzedResource): analyzerProto.AnalyzeRequest {
+    const request = new analyzerProto.AnalyzeRequest();
+    request.setType(resource.type);
+    request.setName(resource.name);
+    request.setUrn(resource.urn);
+    request.setProperties(Struct.fromJavaScript(resource.properties as never));
+    request.setOptions(resourceOptions(resource));
+    return request;
 }
 
 /** The engine always sends options; the SDK refuses requests without them ("A more recent version of the Pulumi CLI is required"). */

@@ -5,8 +5,8 @@
  */
 import { ResourceValidationPolicy, UnknownValueError, unknownCheckingProxy } from "@pulumi/policy";
 
-/** How the engine sends a value that is unknown during preview. */
-export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** How the engine sends a value that is unknown during preview (the SDK's own sentinel). */
+export { UNKNOWN as UNKNOWN_VALUE } from "../policies/harness";
 
 export interface PolicyOutcome {
     violations: string[];
