@@ -7,7 +7,7 @@ import { ecsDeploymentCircuitBreaker } from "../../policies/rules/ecs-deployment
 import { ecsServiceMultiAzSubnets } from "../../policies/rules/ecs-service-multi-az-subnets";
 import { ecsServiceNoPublicIp } from "../../policies/rules/ecs-service-no-public-ip";
 import { Registration, find, ofType, recordRegistrations, valueOf } from "../helpers/ecs-mocks";
-import { runResourcePolicy } from "../helpers/ecs-policy-args";
+import { runPolicies } from "../policies/harness";
 
 const T = {
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
@@ -306,9 +306,9 @@ describe("FargateService", () => {
 
     it("passes the ECS advisory policies as declared", async () => {
         const service = find((await declare()).registrations, T.service, "web");
-        for (const policy of [ecsServiceNoPublicIp, ecsServiceMultiAzSubnets, ecsDeploymentCircuitBreaker, ecsAzRebalancing]) {
-            assert.deepEqual(await runResourcePolicy(policy, service.type, service.inputs), { violations: [] }, policy.name);
-        }
+        const policies = [ecsServiceNoPublicIp, ecsServiceMultiAzSubnets, ecsDeploymentCircuitBreaker, ecsAzRebalancing];
+        const { diagnostics, notApplicable } = await runPolicies(policies, [{ type: service.type, name: service.name, props: service.inputs }]);
+        assert.deepEqual({ diagnostics, notApplicable }, { diagnostics: [], notApplicable: [] });
     });
 
     it("outputs the ALB DNS name, the service name and the cluster name", async () => {

@@ -40,15 +40,21 @@ export interface Diagnostic {
     enforcementLevel: EnforcementLevel;
 }
 
+/** A policy that declared itself not applicable, with the reason it gave (as the server's PolicyNotApplicable). */
+export interface NotApplicable {
+    policyName: string;
+    reason: string;
+}
+
 export interface RunResult {
     diagnostics: Diagnostic[];
-    notApplicable: string[];
+    notApplicable: NotApplicable[];
 }
 
 export const urnOf = (f: Pick<Fixture, "type" | "name">) => `urn:pulumi:test::cross-az-platform::${f.type}::${f.name}`;
 
 class NotApplicableError extends Error {}
-const throwNotApplicable = (reason?: string): never => { throw new NotApplicableError(reason ?? "Policy does not apply"); };
+const throwNotApplicable = (reason?: string): never => { throw new NotApplicableError(reason ?? ""); };
 
 function normalize(config: PackConfig = {}): Record<string, Record<string, unknown>> {
     return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? { enforcementLevel: v } : v]));
@@ -76,7 +82,7 @@ function handle(e: unknown, policy: Policy, result: RunResult) {
     if (e instanceof UnknownValueError) {
         result.diagnostics.push({ policyName: policy.name, message: `can't run policy '${policy.name}' during preview: ${(e as Error).message}`, enforcementLevel: "advisory" });
     } else if (e instanceof NotApplicableError) {
-        result.notApplicable.push(policy.name);
+        result.notApplicable.push({ policyName: policy.name, reason: (e as Error).message });
     } else {
         throw e;
     }
@@ -102,7 +108,7 @@ export async function runPolicies(policies: Policies, fixtures: Fixture[], optio
         if (level === "remediate") level = "mandatory";
         if ("validateResource" in policy) {
             const p = policy as ResourceValidationPolicy;
-            if (!p.validateResource) { result.notApplicable.push(p.name); continue; }
+            if (!p.validateResource) { result.notApplicable.push({ policyName: p.name, reason: "Policy does not implement validateResource" }); continue; }
             const validations = Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
             for (const f of fixtures) {
                 for (const validate of validations) {
@@ -166,4 +172,17 @@ export function validatePolicyConfig(policy: Policy, value: PackConfig[string]):
     const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
     const validate = ajv.compile(schema);
     return validate(structuredClone(config)) ? undefined : ajv.errorsText(validate.errors);
+}
+
+/** One resource policy's verdict on one resource: its messages without the description line, and why it did not apply. */
+export interface Verdict {
+    violations: string[];
+    notApplicable?: string;
+}
+
+/** Runs one resource policy over one fixture through runPolicies; an unknown read shows up as a violation, as the server reports it. */
+export async function verdict(policy: ResourceValidationPolicy, fixture: Fixture, options: { config?: PackConfig } = {}): Promise<Verdict> {
+    const { diagnostics, notApplicable } = await runPolicies([policy], [fixture], options);
+    const violations = diagnostics.map(d => d.message.startsWith(`${policy.description}\n`) ? d.message.slice(policy.description.length + 1) : d.message);
+    return notApplicable.length > 0 ? { violations, notApplicable: notApplicable[0].reason } : { violations };
 }

@@ -3,10 +3,10 @@ import { ecsAzRebalancing } from "../../../policies/rules/ecs-az-rebalancing";
 import { ecsDeploymentCircuitBreaker } from "../../../policies/rules/ecs-deployment-circuit-breaker";
 import { ecsServiceMultiAzSubnets } from "../../../policies/rules/ecs-service-multi-az-subnets";
 import { ecsServiceNoPublicIp } from "../../../policies/rules/ecs-service-no-public-ip";
-import { UNKNOWN_VALUE, runResourcePolicy } from "../../helpers/ecs-policy-args";
-import { ECS_SERVICE, compliantEcsService } from "../../helpers/ecs-service-fixture";
+import { ECS_SERVICE, compliantEcsService } from "../fixtures/ecs-service";
+import { UNKNOWN, verdict } from "../harness";
 
-const run = (props: Record<string, any>, type = ECS_SERVICE) => runResourcePolicy(ecsAzRebalancing, type, props);
+const run = (props: Record<string, any>, type = ECS_SERVICE) => verdict(ecsAzRebalancing, { type, name: "web", props });
 const withRebalancing = (value: unknown) => ({ ...compliantEcsService(), availabilityZoneRebalancing: value });
 
 describe("policy ecs-az-rebalancing", () => {
@@ -29,7 +29,7 @@ describe("policy ecs-az-rebalancing", () => {
     });
 
     it("stays silent when unknown during preview, and skips other types", async () => {
-        assert.deepEqual(await run(withRebalancing(UNKNOWN_VALUE)), { violations: [] });
+        assert.deepEqual(await run(withRebalancing(UNKNOWN)), { violations: [] });
         assert.equal((await run({}, "aws:ecs/taskDefinition:TaskDefinition")).notApplicable, `applies to ${ECS_SERVICE}`);
     });
 });

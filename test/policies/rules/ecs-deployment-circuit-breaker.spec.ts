@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { ecsDeploymentCircuitBreaker } from "../../../policies/rules/ecs-deployment-circuit-breaker";
-import { UNKNOWN_VALUE, runResourcePolicy } from "../../helpers/ecs-policy-args";
-import { ECS_SERVICE, compliantEcsService } from "../../helpers/ecs-service-fixture";
+import { ECS_SERVICE, compliantEcsService } from "../fixtures/ecs-service";
+import { UNKNOWN, verdict } from "../harness";
 
-const run = (props: Record<string, any>, type = ECS_SERVICE) => runResourcePolicy(ecsDeploymentCircuitBreaker, type, props);
+const run = (props: Record<string, any>, type = ECS_SERVICE) => verdict(ecsDeploymentCircuitBreaker, { type, name: "web", props });
 const withBreaker = (breaker: unknown) => ({ ...compliantEcsService(), deploymentCircuitBreaker: breaker });
 const FIX = /Fix: deploymentCircuitBreaker \{ enable: true, rollback: true \}\.$/;
 
@@ -34,9 +34,9 @@ describe("policy ecs-deployment-circuit-breaker", () => {
     });
 
     it("stays silent when the breaker or the controller is unknown during preview", async () => {
-        assert.deepEqual(await run(withBreaker(UNKNOWN_VALUE)), { violations: [] });
-        assert.deepEqual(await run(withBreaker({ enable: true, rollback: UNKNOWN_VALUE })), { violations: [] });
-        assert.deepEqual(await run({ ...withBreaker(undefined), deploymentController: { type: UNKNOWN_VALUE } }), { violations: [] });
+        assert.deepEqual(await run(withBreaker(UNKNOWN)), { violations: [] });
+        assert.deepEqual(await run(withBreaker({ enable: true, rollback: UNKNOWN })), { violations: [] });
+        assert.deepEqual(await run({ ...withBreaker(undefined), deploymentController: { type: UNKNOWN } }), { violations: [] });
     });
 
     it("is not applicable to CodeDeploy or external deployments, nor to other types", async () => {

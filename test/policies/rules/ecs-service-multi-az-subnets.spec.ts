@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { ecsServiceMultiAzSubnets } from "../../../policies/rules/ecs-service-multi-az-subnets";
-import { UNKNOWN_VALUE, runResourcePolicy } from "../../helpers/ecs-policy-args";
-import { ECS_SERVICE, compliantEcsService } from "../../helpers/ecs-service-fixture";
+import { ECS_SERVICE, compliantEcsService } from "../fixtures/ecs-service";
+import { UNKNOWN, verdict } from "../harness";
 
-const run = (props: Record<string, any>, type = ECS_SERVICE) => runResourcePolicy(ecsServiceMultiAzSubnets, type, props);
+const run = (props: Record<string, any>, type = ECS_SERVICE) => verdict(ecsServiceMultiAzSubnets, { type, name: "web", props });
 const withSubnets = (subnets: unknown) => {
     const props = compliantEcsService();
     props.networkConfiguration.subnets = subnets;
@@ -37,13 +37,13 @@ describe("policy ecs-service-multi-az-subnets", () => {
     });
 
     it("stays silent about subnets unknown during preview", async () => {
-        assert.deepEqual(await run(withSubnets([UNKNOWN_VALUE, UNKNOWN_VALUE, UNKNOWN_VALUE])), { violations: [] });
-        assert.deepEqual(await run(withSubnets(["subnet-a", UNKNOWN_VALUE])), { violations: [] });
-        assert.deepEqual(await run(withSubnets(UNKNOWN_VALUE)), { violations: [] });
+        assert.deepEqual(await run(withSubnets([UNKNOWN, UNKNOWN, UNKNOWN])), { violations: [] });
+        assert.deepEqual(await run(withSubnets(["subnet-a", UNKNOWN])), { violations: [] });
+        assert.deepEqual(await run(withSubnets(UNKNOWN)), { violations: [] });
     });
 
     it("still flags a single subnet whose id is unknown", async () => {
-        assert.equal((await run(withSubnets([UNKNOWN_VALUE]))).violations.length, 1);
+        assert.equal((await run(withSubnets([UNKNOWN]))).violations.length, 1);
     });
 
     it("ignores services without awsvpc networking, and other types", async () => {

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { ecsServiceNoPublicIp } from "../../../policies/rules/ecs-service-no-public-ip";
-import { UNKNOWN_VALUE, runResourcePolicy } from "../../helpers/ecs-policy-args";
-import { ECS_SERVICE, compliantEcsService } from "../../helpers/ecs-service-fixture";
+import { ECS_SERVICE, compliantEcsService } from "../fixtures/ecs-service";
+import { UNKNOWN, verdict } from "../harness";
 
-const run = (props: Record<string, any>, type = ECS_SERVICE) => runResourcePolicy(ecsServiceNoPublicIp, type, props);
+const run = (props: Record<string, any>, type = ECS_SERVICE) => verdict(ecsServiceNoPublicIp, { type, name: "web", props });
 
 describe("policy ecs-service-no-public-ip", () => {
     it("is advisory, named and described", () => {
@@ -30,9 +30,9 @@ describe("policy ecs-service-no-public-ip", () => {
 
     it("stays silent when the value is unknown during preview", async () => {
         const props = compliantEcsService();
-        props.networkConfiguration.assignPublicIp = UNKNOWN_VALUE;
+        props.networkConfiguration.assignPublicIp = UNKNOWN;
         assert.deepEqual(await run(props), { violations: [] });
-        props.networkConfiguration = UNKNOWN_VALUE;
+        props.networkConfiguration = UNKNOWN;
         assert.deepEqual(await run(props), { violations: [] });
     });
 
