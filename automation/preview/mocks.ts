@@ -3,6 +3,8 @@
  * realistic values (AZs, region, account, partition, rendered IAM policy JSON, parsed YAML),
  * and every custom resource gets a deterministic fake id and the outputs programs commonly read
  * (arn, name, endpoint), so references between resources resolve as they would after an update.
+ * With newStack, nothing exists yet: resources get no id and no outputs beyond their inputs, so
+ * every reference is unknown, as in the first `pulumi preview` of a stack.
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
@@ -16,6 +18,8 @@ export interface OfflineMocksOptions {
     region: string;
     /** Called once per invoke token the mocks have no offline answer for. */
     onUnansweredInvoke?: (token: string) => void;
+    /** A stack with nothing deployed: no ids, no computed outputs (resources read by id keep theirs). */
+    newStack?: boolean;
 }
 
 /** Id prefixes AWS uses for EC2 networking resources, so fake ids read like real ones. */
@@ -45,7 +49,8 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
     constructor(private readonly options: OfflineMocksOptions) {}
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
-        if (!args.custom) return { id: undefined, state: args.inputs };
+        // Under preview, an answer without an id leaves the id and every output not in state unknown.
+        if (!args.custom || (this.options.newStack && !args.id)) return { id: undefined, state: args.inputs };
         // Same type and name under different parents is legal; the occurrence count keeps ids apart.
         const key = `${args.type}::${args.name}`;
         const occurrence = (this.seen.get(key) ?? 0) + 1;

@@ -13,7 +13,8 @@ export function exitCode(result: PreviewResult): 0 | 1 {
 
 export function humanReport(result: PreviewResult): string {
     const out: string[] = [];
-    out.push(`Offline preview of stack ${result.stack} with policy pack ${result.packName}`, "");
+    const asNew = result.newStack ? " as a new stack (no ids or computed outputs yet)" : "";
+    out.push(`Offline preview of stack ${result.stack}${asNew} with policy pack ${result.packName}`, "");
 
     const byType = new Map<string, number>();
     for (const r of result.resources) byType.set(r.type, (byType.get(r.type) ?? 0) + 1);

@@ -22,6 +22,8 @@ export interface PreviewOptions {
     packDir: string;
     /** Policy-pack-config file; default <packDir>/config/<stack>.json when it exists. */
     policyPackConfig?: string;
+    /** Preview as for a stack with nothing deployed yet: every id and computed output unknown. */
+    newStack?: boolean;
 }
 
 export type ViolationLevel = "mandatory" | "advisory" | "remediated";
@@ -40,6 +42,8 @@ export interface PreviewResult {
     /** Remote components: one opaque resource each, their children unchecked. */
     remoteComponents: { urn: string; type: string }[];
     packName: string;
+    /** Ran as the first preview of a stack with nothing deployed. */
+    newStack: boolean;
     notes: string[];
 }
 
@@ -61,7 +65,7 @@ export async function runOfflinePreview(options: PreviewOptions): Promise<Previe
     starting.catch(() => undefined); // reported below, after the program's own errors
     let pack: PolicyPackClient | undefined;
     try {
-        const run = await runProgram(stack);
+        const run = await runProgram(stack, { newStack: options.newStack });
         pack = await starting;
         const info = await pack.info();
         const config = resolvePolicyConfig(info, fileConfig, traffic.section);
@@ -81,6 +85,7 @@ export async function runOfflinePreview(options: PreviewOptions): Promise<Previe
             costFormulas: cost.formulas,
             remoteComponents: run.resources.filter(r => r.remote).map(r => ({ urn: r.urn, type: r.type })),
             packName: `${info.name}@${info.version}`,
+            newStack: options.newStack ?? false,
             notes: [...run.notes, ...(traffic.section ? [] : ["no traffic config section: traffic lines are $0"]), ...cost.notes],
         };
     } finally {

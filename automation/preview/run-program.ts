@@ -56,12 +56,14 @@ interface MockMonitorInternals {
     newUrn(parent: string, type: string, name: string): string;
 }
 
-export async function runProgram(stack: StackSettings): Promise<ProgramRun> {
+/** newStack: run as the first preview of a stack with nothing deployed (see OfflineMocksOptions). */
+export async function runProgram(stack: StackSettings, options: { newStack?: boolean } = {}): Promise<ProgramRun> {
     const notes: string[] = [];
     const resources: RegisteredResource[] = [];
     const region = stack.config["aws:region"] ?? "us-east-1";
     const mocks = new OfflineMocks({
         region,
+        newStack: options.newStack,
         onUnansweredInvoke: token => notes.push(`invoke ${token} has no offline answer; the program got its own arguments back`),
     });
 

@@ -5,6 +5,9 @@
  * "with the cross-az-guardrails pack" needs the real pack in policies/ (policy names as in
  * DESIGN.md); the rest pins the runner's behaviour with the fixture pack in
  * test/fixtures/packs/graph-checks, whatever the real pack's contents.
+ *
+ * Every run is CPU-bound and takes seconds, so each describe block starts all of its runs in
+ * `before` (two at a time) and its tests await the run they read: the same arguments run once.
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -20,7 +23,35 @@ const BROKEN_CONFIG = path.join(FIXTURES, "programs", "broken-config");
 
 interface Run { code: number | null; stdout: string; stderr: string }
 
+/** How many previews run at once: each is about one busy core (program, then pack), and CI has two. */
+const CONCURRENT_RUNS = 2;
+const runs = new Map<string, Promise<Run>>();
+let running = 0;
+const waiting: (() => void)[] = [];
+
+/** `npm run preview:offline -- ...args` as a user runs it; started once per argument list. */
 function preview(...args: string[]): Promise<Run> {
+    const key = JSON.stringify(args);
+    if (!runs.has(key)) runs.set(key, limited(() => spawnPreview(args)));
+    return runs.get(key)!;
+}
+
+/** Starts every run in the list without waiting for them (a describe block's `before`). */
+const start = (...argLists: string[][]) => { for (const args of argLists) preview(...args).catch(() => undefined); };
+
+async function limited<T>(task: () => Promise<T>): Promise<T> {
+    if (running < CONCURRENT_RUNS) running++;
+    else await new Promise<void>(resolve => waiting.push(resolve)); // a finishing run hands over its slot
+    try {
+        return await task();
+    } finally {
+        const next = waiting.shift();
+        if (next) next();
+        else running--;
+    }
+}
+
+function spawnPreview(args: string[]): Promise<Run> {
     return new Promise((resolve, reject) => {
         const child = spawn("npm", ["run", "--silent", "preview:offline", "--", ...args], { cwd: ROOT });
         let stdout = "";
@@ -47,8 +78,23 @@ describe("automation/offline-preview (end to end)", function () {
     this.timeout(120_000);
 
     describe("with the cross-az-guardrails pack (policies/)", () => {
+        const PROD = ["--stack", "prod", "--json"];
+        const DEV = ["--stack", "dev"];
+        const BAD = ["--stack", "ci", "--program", BAD_LAYOUT, "--json"];
+        const DEV_JSON = [...DEV, "--json"];
+        const asNewStack = (args: string[]) => [...args, "--new-stack"];
+        let prodWithoutExemption: string[];
+        before(() => {
+            const config = JSON.parse(readFileSync(path.join(ROOT, "policies", "config", "prod.json"), "utf8"));
+            config["service-traffic-distribution"].exemptServices = [];
+            const file = path.join(mkdtempSync(path.join(tmpdir(), "pack-config-")), "prod.json");
+            writeFileSync(file, JSON.stringify(config));
+            prodWithoutExemption = ["--stack", "prod", "--policy-pack-config", file, "--json"];
+            start(PROD, prodWithoutExemption, DEV, BAD, DEV_JSON, ...[PROD, DEV_JSON, BAD].map(asNewStack));
+        });
+
         it("prod: the whole platform (network, EKS with services and measurement, Fargate) passes with no violation", async () => {
-            const run = await preview("--stack", "prod", "--json");
+            const run = await preview(...PROD);
             assert.equal(run.code, 0, shows(run));
             const result = json(run);
             const components = result.resources.filter(r => r.type.startsWith("crossaz:")).map(r => `${r.type}/${r.name}`).sort();
@@ -62,11 +108,7 @@ describe("automation/offline-preview (end to end)", function () {
         });
 
         it("prod without the baseline exemption: the measurement's random-routing Service is rejected, priced", async () => {
-            const config = JSON.parse(readFileSync(path.join(ROOT, "policies", "config", "prod.json"), "utf8"));
-            config["service-traffic-distribution"].exemptServices = [];
-            const file = path.join(mkdtempSync(path.join(tmpdir(), "pack-config-")), "prod.json");
-            writeFileSync(file, JSON.stringify(config));
-            const run = await preview("--stack", "prod", "--policy-pack-config", file, "--json");
+            const run = await preview(...prodWithoutExemption);
             assert.equal(run.code, 1, shows(run));
             const violations = json(run).violations;
             assert.deepEqual(violations.map(v => [v.policy, v.level, v.urn?.split("::").pop()]),
@@ -75,20 +117,34 @@ describe("automation/offline-preview (end to end)", function () {
         });
 
         it("dev exits 0 and reports the single NAT gateway as advisory", async () => {
-            const run = await preview("--stack", "dev");
+            const run = await preview(...DEV);
             assert.equal(run.code, 0, shows(run));
             assert.match(run.stdout, /nat-gateway-per-az\n\s+\[advisory\]/);
             assert.match(run.stdout, /^PASS: 0 mandatory/m);
         });
 
         it("a bad program exits 1 and names each violation", async () => {
-            const run = await preview("--stack", "ci", "--program", BAD_LAYOUT, "--json");
+            const run = await preview(...BAD);
             assert.equal(run.code, 1, shows(run));
             const mandatory = json(run).violations.filter(v => v.level === "mandatory");
             const resourceOf = (policy: string) => mandatory.filter(v => v.policy === policy).map(v => v.urn?.split("::").pop());
             assert.ok(mandatory.some(v => v.policy === "nat-gateway-per-az"), "single NAT for three AZs");
             assert.deepEqual(resourceOf("lb-target-type-ip").sort(), ["bad-web", "orders"], "instance target group and the YAML ALB Ingress");
             assert.deepEqual(resourceOf("service-traffic-distribution").sort(), ["orders", "payments"], "the class-declared and the YAML Service");
+        });
+
+        it("--new-stack: with no id or computed output known yet, prod, dev and the bad program get the same verdict and cost", async () => {
+            const verdict = (run: Run) => {
+                const result = json(run);
+                return { code: run.code, violations: result.violations.map(v => [v.policy, v.level, v.urn, v.message]), cost: result.cost };
+            };
+            for (const args of [PROD, DEV_JSON, BAD]) {
+                const asNew = await preview(...asNewStack(args));
+                const resources = json(asNew).resources;
+                assert.deepEqual(resources.filter(r => r.id !== null), [], `${args.join(" ")}: nothing has an id yet`);
+                assert.ok(resources.some(r => JSON.stringify(r.inputs).includes('"[unknown]"')), `${args.join(" ")}: references are unknown`);
+                assert.deepEqual(verdict(asNew), verdict(await preview(...args)), args.join(" "));
+            }
         });
     });
 
@@ -102,6 +158,7 @@ describe("automation/offline-preview (end to end)", function () {
             ["a policy that throws", ["--stack", "ci", "--program", BAD_LAYOUT, "--policy-pack", FIXTURE_PACK, "--policy-pack-config", path.join(FIXTURE_PACK, "config", "throwing.json")], /^offline preview: policy pack analyze failed: Error validating resource with policy 'throws-on-request' from policy pack 'graph-checks@v1\.2\.3': Error: boom on bad-web$/],
             ["pack config naming a policy the pack lacks", ["--stack", "dev", "--policy-pack", FIXTURE_PACK, "--policy-pack-config", path.join(FIXTURE_PACK, "config", "unknown-policy.json")], /names nat-in-route-azz, which pack graph-checks does not have/],
         ];
+        before(() => start(...cases.map(([, args]) => args)));
         for (const [what, args, message] of cases) {
             it(what, async () => {
                 const run = await preview(...args);
@@ -114,12 +171,15 @@ describe("automation/offline-preview (end to end)", function () {
     });
 
     describe("runner behaviour, with a fixture pack", () => {
+        const BAD = ["--stack", "ci", "--program", BAD_LAYOUT, "--policy-pack", FIXTURE_PACK];
+        const withConfig = (file: string) => [...BAD, "--policy-pack-config", path.join(FIXTURE_PACK, "config", file), "--json"];
+        const PROD = ["--stack", "prod", "--policy-pack", FIXTURE_PACK, "--json"];
         let bad: Run;
         let remediated: Run;
         before(async () => {
-            bad = await preview("--stack", "ci", "--program", BAD_LAYOUT, "--policy-pack", FIXTURE_PACK, "--json");
-            remediated = await preview("--stack", "ci", "--program", BAD_LAYOUT, "--policy-pack", FIXTURE_PACK,
-                "--policy-pack-config", path.join(FIXTURE_PACK, "config", "remediate.json"), "--json");
+            start([...BAD, "--json"], withConfig("remediate.json"), withConfig("overrides.json"), PROD, BAD);
+            bad = await preview(...BAD, "--json");
+            remediated = await preview(...withConfig("remediate.json"));
         });
 
         it("--json prints exactly the contract's shape", () => {
@@ -166,8 +226,7 @@ describe("automation/offline-preview (end to end)", function () {
 
         it("hands the stack's traffic to policies whose config takes it; the pack config file wins", async () => {
             assert.match(json(bad).violations.find(v => v.policy === "east-west-price")!.message, /3000 GB over 3 AZs costs \$40\.00\/month/);
-            const overridden = await preview("--stack", "ci", "--program", BAD_LAYOUT, "--policy-pack", FIXTURE_PACK,
-                "--policy-pack-config", path.join(FIXTURE_PACK, "config", "overrides.json"), "--json");
+            const overridden = await preview(...withConfig("overrides.json"));
             assert.equal(overridden.code, 0, shows(overridden)); // "all": "advisory"
             assert.match(json(overridden).violations.find(v => v.policy === "east-west-price")!.message, /600 GB over 3 AZs costs \$8\.00\/month/);
         });
@@ -198,7 +257,7 @@ describe("automation/offline-preview (end to end)", function () {
         });
 
         it("prices prod's network from its graph: NAT per AZ, gateway and interface endpoints", async () => {
-            const run = await preview("--stack", "prod", "--policy-pack", FIXTURE_PACK, "--json");
+            const run = await preview(...PROD);
             const result = json(run);
             // traffic: 500 GB internet, S3 800 + ECR 800 (S3 gateway, free), logs 400 (interface); 3 AZs.
             assert.deepEqual(lineOf(result, "nat-processing"), { item: "nat-processing", before: 112.5, after: 22.5 }); // 2500 / 500 GB x 0.045
@@ -209,7 +268,7 @@ describe("automation/offline-preview (end to end)", function () {
         });
 
         it("human output: resources by type, violations by policy, the cost table with formula inputs, a verdict", async () => {
-            const run = await preview("--stack", "ci", "--program", BAD_LAYOUT, "--policy-pack", FIXTURE_PACK);
+            const run = await preview(...BAD);
             assert.equal(run.code, 1, shows(run));
             assert.match(run.stdout, /^ {2}aws:ec2\/subnet:Subnet +4$/m);
             assert.match(run.stdout, /^ {2}nat-in-route-az\n {4}\[mandatory\] aws:ec2\/route:Route::bad-private-us-east-1b-default$/m);

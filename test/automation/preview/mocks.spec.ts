@@ -59,4 +59,13 @@ describe("automation/preview/mocks", () => {
         assert.match(cluster.state.endpoint, /^https:\/\/.+\.eks\.amazonaws\.com$/);
         assert.equal(first.newResource({ type: "crossaz:network:Network", name: "n", inputs: {}, custom: false }).id, undefined);
     });
+
+    it("newStack: no id and no outputs beyond the inputs, except for a resource read by id", () => {
+        const mocks = new OfflineMocks({ region: "us-east-1", newStack: true });
+        const created = mocks.newResource({ type: "aws:ec2/natGateway:NatGateway", name: "nat", inputs: { subnetId: "subnet-1" }, custom: true });
+        assert.deepEqual(created, { id: undefined, state: { subnetId: "subnet-1" } });
+        const read = mocks.newResource({ type: "aws:ec2/vpc:Vpc", name: "shared", inputs: {}, custom: true, id: "vpc-0123" });
+        assert.equal(read.id, "vpc-0123");
+        assert.match(read.state.arn, /^arn:aws:ec2:/);
+    });
 });
