@@ -1,4 +1,5 @@
 /** Human and JSON renderings of a preview result. The exit code says what the verdict line says. */
+import { PRICE_REGION } from "../../policies/lib/prices";
 import { PreviewResult } from "./run-preview";
 
 /** The `--json` document: exactly the contract's fields. */
@@ -44,7 +45,7 @@ export function humanReport(result: PreviewResult): string {
         out.push("");
     }
 
-    out.push("Cost report (USD per month; before = one NAT, no endpoints, random routing, instance targets)");
+    out.push(`Cost report (USD per month at ${PRICE_REGION} list prices; before = one NAT, no endpoints, random routing, instance targets)`);
     const usd = (n: number) => `$${n.toFixed(2)}`;
     const rows = result.cost.lines.map(l => [l.item, usd(l.before), usd(l.after), `before: ${result.costFormulas[l.item].before}`]);
     const withAfter = rows.flatMap((row, i) => [row, ["", "", "", `after:  ${result.costFormulas[result.cost.lines[i].item].after}`]]);

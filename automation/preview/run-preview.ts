@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { COST_LINE_ITEMS, CostLayout, CostLineItem, defaultLayout, estimateMonthlyCost, trafficProfile, TrafficProfile } from "../../policies/lib/cost-model";
+import { PRICE_REGION } from "../../policies/lib/prices";
 import { ConfigError, PROJECT, parseStackConfig } from "../../components/config";
 import { AnalyzedResource, PolicyPackClient } from "./analyzer-client";
 import { costLayoutFromGraph } from "./cost-layout";
@@ -86,7 +87,7 @@ export async function runOfflinePreview(options: PreviewOptions): Promise<Previe
             remoteComponents: run.resources.filter(r => r.remote).map(r => ({ urn: r.urn, type: r.type })),
             packName: `${info.name}@${info.version}`,
             newStack: options.newStack ?? false,
-            notes: [...run.notes, ...(traffic.section ? [] : ["no traffic config section: traffic lines are $0"]), ...cost.notes],
+            notes: [...run.notes, ...(traffic.section ? [] : ["no traffic config section: traffic lines are $0"]), ...cost.notes, ...priceRegionNote(stack)],
         };
     } finally {
         (pack ?? await starting.catch(() => undefined))?.stop();
@@ -204,4 +205,12 @@ export function priceLayouts(traffic: TrafficProfile, before: CostLayout, after:
         },
         formulas,
     };
+}
+
+/** The cost report quotes one region's list prices; say so when the stack deploys elsewhere. */
+export function priceRegionNote(stack: StackSettings): string[] {
+    const region = stack.config["aws:region"];
+    return region && region !== PRICE_REGION
+        ? [`prices are ${PRICE_REGION} list prices (policies/lib/prices.ts); this stack deploys to ${region}, whose prices differ slightly`]
+        : [];
 }

@@ -3,6 +3,9 @@
  * One place to update them; every figure carries its source.
  */
 
+/** The region whose list prices these are; other regions differ by a few cents per hour or GB. */
+export const PRICE_REGION = "us-east-1";
+
 /** Hours in the month every monthly figure assumes. */
 export const HOURS_PER_MONTH = 720;
 
