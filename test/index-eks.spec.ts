@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { ofType, one, recordRegistrations, Registration, settle, valueOf } from "./helpers/eks-mocks";
+import { declare, ofType, one, Registration, valueOf } from "./helpers/mocks";
 
 /** Runs index.ts under mocks with a stack file's config (as the engine passes it: JSON strings). */
 async function runProgram(stack: string): Promise<{ registered: Registration[]; outputs: Record<string, any> }> {
@@ -12,16 +12,9 @@ async function runProgram(stack: string): Promise<{ registered: Registration[]; 
     for (const [key, value] of Object.entries(parse(readFileSync(file, "utf8")).config as Record<string, unknown>)) {
         config[key] = typeof value === "string" ? value : JSON.stringify(value);
     }
-    const registered = recordRegistrations();
-    pulumi.runtime.setAllConfig(config);
-    try {
-        const program: () => Promise<Record<string, any>> = require("../index");
-        const outputs = await program();
-        await settle(registered);
-        return { registered, outputs };
-    } finally {
-        pulumi.runtime.setAllConfig({});
-    }
+    const program: () => Promise<Record<string, any>> = require("../index");
+    const { result: outputs, resources: registered } = await declare(program, { config, preview: false });
+    return { registered, outputs };
 }
 
 describe("index.ts: eks and services wiring", () => {
@@ -32,10 +25,10 @@ describe("index.ts: eks and services wiring", () => {
         assert.equal(one(registered, "kubernetes:core/v1:Namespace", "namespace-shop").inputs.metadata.name, "shop");
         const provider = one(registered, "pulumi:providers:kubernetes");
         for (const resource of registered.filter(r => r.type.startsWith("kubernetes:"))) {
-            assert.match(resource.provider ?? "", new RegExp(`::${provider.name}::${provider.name}-id$`), `${resource.type} ${resource.name}`);
+            assert.match(resource.provider ?? "", new RegExp(`::${provider.name}::${provider.id}$`), `${resource.type} ${resource.name}`);
         }
         // The cluster sits in the network's private subnets.
-        const privateSubnets = ofType(registered, "aws:ec2/subnet:Subnet").filter(s => s.name.includes("-private-")).map(s => `${s.name}-id`);
+        const privateSubnets = ofType(registered, "aws:ec2/subnet:Subnet").filter(s => s.name.includes("-private-")).map(s => s.id);
         assert.deepEqual(one(registered, "aws:eks/cluster:Cluster").inputs.vpcConfig.subnetIds, privateSubnets);
         assert.deepEqual(outputs.serviceHosts, ["frontend.shop.svc.cluster.local", "backend.shop.svc.cluster.local"]);
         assert.equal(await pulumi.isSecret(outputs.kubeconfig), true);

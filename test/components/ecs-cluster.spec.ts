@@ -1,25 +1,26 @@
 import assert from "node:assert/strict";
 import { DEFAULT_CAPACITY_STRATEGY } from "../../components/config";
-import { EcsCluster, capacityProviderStrategy } from "../../components/ecs-cluster";
-import { find, ofType, recordRegistrations } from "../helpers/ecs-mocks";
+import { EcsCluster, EcsClusterArgs, capacityProviderStrategy } from "../../components/ecs-cluster";
+import { declare, ofType, one } from "../helpers/mocks";
 
 const CLUSTER = "aws:ecs/cluster:Cluster";
 const PROVIDERS = "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders";
 
+/** The resources an EcsCluster named ecs declares in an update. */
+const declareCluster = async (args: EcsClusterArgs) => (await declare(() => new EcsCluster("ecs", args), { preview: false })).resources;
+
 describe("EcsCluster", () => {
     it("turns on Container Insights as configured", async () => {
         for (const containerInsights of ["enhanced", "enabled"] as const) {
-            const registrations = await recordRegistrations(() =>
-                new EcsCluster("ecs", { vpcId: "vpc-1", containerInsights, defaultCapacityStrategy: DEFAULT_CAPACITY_STRATEGY }));
-            assert.deepEqual(find(registrations, CLUSTER, "ecs").inputs.settings, [{ name: "containerInsights", value: containerInsights }]);
+            const registrations = await declareCluster({ vpcId: "vpc-1", containerInsights, defaultCapacityStrategy: DEFAULT_CAPACITY_STRATEGY });
+            assert.deepEqual(one(registrations, CLUSTER, "ecs").inputs.settings, [{ name: "containerInsights", value: containerInsights }]);
         }
     });
 
     it("attaches FARGATE and FARGATE_SPOT with base 2 FARGATE, weight 1 FARGATE, weight 4 FARGATE_SPOT by default", async () => {
-        const registrations = await recordRegistrations(() =>
-            new EcsCluster("ecs", { vpcId: "vpc-1", containerInsights: "enhanced", defaultCapacityStrategy: DEFAULT_CAPACITY_STRATEGY }));
-        const providers = find(registrations, PROVIDERS, "ecs").inputs;
-        assert.equal(providers.clusterName, "ecs");
+        const registrations = await declareCluster({ vpcId: "vpc-1", containerInsights: "enhanced", defaultCapacityStrategy: DEFAULT_CAPACITY_STRATEGY });
+        const providers = one(registrations, PROVIDERS, "ecs").inputs;
+        assert.equal(providers.clusterName, "ecs-1234567");
         assert.deepEqual(providers.capacityProviders, ["FARGATE", "FARGATE_SPOT"]);
         assert.deepEqual(providers.defaultCapacityProviderStrategies, [
             { capacityProvider: "FARGATE", base: 2, weight: 1 },
@@ -28,20 +29,19 @@ describe("EcsCluster", () => {
     });
 
     it("declares no Service Connect namespace or membership group unless asked", async () => {
-        const registrations = await recordRegistrations(() =>
-            new EcsCluster("ecs", { vpcId: "vpc-1", containerInsights: "enhanced", defaultCapacityStrategy: DEFAULT_CAPACITY_STRATEGY }));
+        const registrations = await declareCluster({ vpcId: "vpc-1", containerInsights: "enhanced", defaultCapacityStrategy: DEFAULT_CAPACITY_STRATEGY });
         assert.deepEqual(registrations.map(r => r.type).sort(), ["crossaz:ecs:Cluster", CLUSTER, PROVIDERS].sort());
     });
 
     it("creates the Service Connect namespace as the cluster default, and a group whose members may call each other", async () => {
-        const registrations = await recordRegistrations(() => new EcsCluster("ecs", {
+        const registrations = await declareCluster({
             vpcId: "vpc-1", containerInsights: "enhanced", serviceConnectNamespace: "prod.internal", defaultCapacityStrategy: DEFAULT_CAPACITY_STRATEGY,
-        }));
-        const namespace = find(registrations, "aws:servicediscovery/httpNamespace:HttpNamespace", "ecs");
+        });
+        const namespace = one(registrations, "aws:servicediscovery/httpNamespace:HttpNamespace", "ecs");
         assert.equal(namespace.inputs.name, "prod.internal");
-        assert.deepEqual(find(registrations, CLUSTER, "ecs").inputs.serviceConnectDefaults,
+        assert.deepEqual(one(registrations, CLUSTER, "ecs").inputs.serviceConnectDefaults,
             { namespace: "arn:aws:mock:us-east-1:111122223333:HttpNamespace/ecs" });
-        const members = find(registrations, "aws:ec2/securityGroup:SecurityGroup", "ecs-service-connect");
+        const members = one(registrations, "aws:ec2/securityGroup:SecurityGroup", "ecs-service-connect");
         assert.equal(members.inputs.ingress, undefined);
         const egress = ofType(registrations, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule");
         assert.equal(egress.length, 1);

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig } from "../../components/config";
 import { AutoModeCluster, AutoModeClusterArgs } from "../../components/eks-auto-mode";
-import { MOCK_CLUSTER_SECURITY_GROUP, one, ofType, recordRegistrations, Registration, settle, valueOf } from "../helpers/eks-mocks";
+import { CLUSTER_SECURITY_GROUP_ID, declare, one, ofType, Registration, valueOf } from "../helpers/mocks";
 
 const ADMIN = "arn:aws:iam::111122223333:role/platform-admin";
 const SUBNETS = ["subnet-a", "subnet-b", "subnet-c"];
@@ -14,9 +14,7 @@ function argsFrom(eks: Record<string, unknown>): AutoModeClusterArgs {
 }
 
 async function build(eks: Record<string, unknown> = {}): Promise<{ registered: Registration[]; cluster: AutoModeCluster }> {
-    const registered = recordRegistrations();
-    const cluster = new AutoModeCluster("eks", argsFrom(eks));
-    await settle(registered);
+    const { result: cluster, resources: registered } = await declare(() => new AutoModeCluster("eks", argsFrom(eks)), { preview: false });
     return { registered, cluster };
 }
 
@@ -39,7 +37,7 @@ describe("AutoModeCluster", () => {
         assert.deepEqual(cluster.computeConfig, {
             enabled: true,
             nodePools: ["general-purpose", "system"],
-            nodeRoleArn: `arn:aws:iam::111122223333:role/${nodeRole.name}-1234567`,
+            nodeRoleArn: `arn:aws:mock:us-east-1:111122223333:${nodeRole.id}`,
         });
         assert.deepEqual(cluster.kubernetesNetworkConfig, { elasticLoadBalancing: { enabled: true } });
         assert.deepEqual(cluster.storageConfig, { blockStorage: { enabled: true } });
@@ -49,9 +47,7 @@ describe("AutoModeCluster", () => {
     });
 
     it("keeps the Auto Mode switches known during a first preview, when the node role ARN is not", async () => {
-        const registered = recordRegistrations({ preview: true, withoutIds: true });
-        new AutoModeCluster("eks", argsFrom({}));
-        await settle(registered);
+        const { resources: registered } = await declare(() => new AutoModeCluster("eks", argsFrom({})), { withoutIds: true });
         const cluster = one(registered, "aws:eks/cluster:Cluster").inputs;
         assert.notEqual(typeof cluster.computeConfig.nodeRoleArn, "string", "the node role ARN should be unknown in this preview");
         assert.equal(cluster.computeConfig.enabled, true);
@@ -108,7 +104,7 @@ describe("AutoModeCluster", () => {
         const { registered } = await build({ secretsEncryption: true });
         assert.equal(one(registered, "aws:kms/key:Key").inputs.enableKeyRotation, true);
         assert.deepEqual(one(registered, "aws:eks/cluster:Cluster").inputs.encryptionConfig, {
-            resources: ["secrets"], provider: { keyArn: "arn:aws:kms:us-east-1:111122223333:key/mock" },
+            resources: ["secrets"], provider: { keyArn: `arn:aws:mock:us-east-1:111122223333:${one(registered, "aws:kms/key:Key").id}` },
         });
     });
 
@@ -135,7 +131,7 @@ describe("AutoModeCluster", () => {
         const observability = ofType(registered, "aws:eks/addon:Addon").find(r => r.inputs.addonName === "amazon-cloudwatch-observability")!;
         const role = one(registered, "aws:iam/role:Role", "eks-cloudwatch");
         assert.deepEqual(observability.inputs.podIdentityAssociations, [{
-            serviceAccount: "cloudwatch-agent", roleArn: `arn:aws:iam::111122223333:role/${role.name}-1234567`,
+            serviceAccount: "cloudwatch-agent", roleArn: `arn:aws:mock:us-east-1:111122223333:${role.id}`,
         }]);
         assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal, { Service: "pods.eks.amazonaws.com" });
         assert.deepEqual(policyArnsOf(registered, "eks-cloudwatch"), [
@@ -168,7 +164,7 @@ describe("AutoModeCluster", () => {
         const inCluster = registered.filter(r => r.type.startsWith("kubernetes:"));
         assert.equal(inCluster.length, 7); // IngressClassParams, IngressClass, StorageClass, 2 NodeClasses, 2 NodePools
         for (const resource of inCluster) {
-            assert.match(resource.provider ?? "", new RegExp(`::${provider.name}::${provider.name}-id$`), `${resource.type} ${resource.name}`);
+            assert.match(resource.provider ?? "", new RegExp(`::${provider.name}::${provider.id}$`), `${resource.type} ${resource.name}`);
         }
     });
 
@@ -207,7 +203,7 @@ describe("AutoModeCluster", () => {
             assert.equal(nodeClass.inputs.apiVersion, "eks.amazonaws.com/v1");
             assert.equal(nodeClass.inputs.spec.role, `${nodeRole.name}-1234567`);
             assert.deepEqual(nodeClass.inputs.spec.subnetSelectorTerms, SUBNETS.map(id => ({ id })));
-            assert.deepEqual(nodeClass.inputs.spec.securityGroupSelectorTerms, [{ id: MOCK_CLUSTER_SECURITY_GROUP }]);
+            assert.deepEqual(nodeClass.inputs.spec.securityGroupSelectorTerms, [{ id: CLUSTER_SECURITY_GROUP_ID }]);
         }
     });
 

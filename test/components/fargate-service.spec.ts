@@ -6,7 +6,7 @@ import { ecsAzRebalancing } from "../../policies/rules/ecs-az-rebalancing";
 import { ecsDeploymentCircuitBreaker } from "../../policies/rules/ecs-deployment-circuit-breaker";
 import { ecsServiceMultiAzSubnets } from "../../policies/rules/ecs-service-multi-az-subnets";
 import { ecsServiceNoPublicIp } from "../../policies/rules/ecs-service-no-public-ip";
-import { Registration, find, ofType, recordRegistrations, valueOf } from "../helpers/ecs-mocks";
+import { declare, ofType, one, Registration, valueOf } from "../helpers/mocks";
 import { runPolicies } from "../policies/harness";
 
 const T = {
@@ -34,27 +34,26 @@ const PRIVATE_SUBNETS = ["subnet-private-a", "subnet-private-b", "subnet-private
 const PUBLIC_SUBNETS = ["subnet-public-a", "subnet-public-b", "subnet-public-c"];
 const SG = (name: string) => `SecurityGroup/${name}`;
 
-/** Parses the service through the real config schema (so defaults apply) and declares cluster + service. */
-async function declare(service: Record<string, unknown> = {}, ecs: Record<string, unknown> = {}) {
+/** Parses the service through the real config schema (so defaults apply) and declares cluster + service in an update. */
+async function declareWeb(service: Record<string, unknown> = {}, ecs: Record<string, unknown> = {}) {
     const config = parseStackConfig({ ecs: { ...ecs, services: { web: { image: ECR_IMAGE, ...service } } } }).ecs!;
-    let component: FargateService | undefined;
-    const registrations = await recordRegistrations(() => {
+    const { result: component, resources: registrations } = await declare(() => {
         const cluster = new EcsCluster("ecs", {
             vpcId: "vpc-1",
             containerInsights: config.containerInsights,
             serviceConnectNamespace: config.serviceConnectNamespace,
             defaultCapacityStrategy: DEFAULT_CAPACITY_STRATEGY,
         });
-        component = new FargateService("web", {
+        return new FargateService("web", {
             ...config.services.web, cluster, vpcId: "vpc-1", vpcCidr: "10.0.0.0/16",
             publicSubnetIds: PUBLIC_SUBNETS, privateSubnetIds: PRIVATE_SUBNETS,
         });
-    });
-    return { registrations, component: component! };
+    }, { preview: false });
+    return { registrations, component };
 }
 
 const containers = (registrations: Registration[]) =>
-    JSON.parse(find(registrations, T.taskDefinition, "web").inputs.containerDefinitions) as any[];
+    JSON.parse(one(registrations, T.taskDefinition, "web").inputs.containerDefinitions) as any[];
 const rulesOn = (registrations: Registration[], type: string, groupName: string) =>
     ofType(registrations, type).filter(r => r.inputs.securityGroupId === SG(groupName)).map(r => ({
         from: r.inputs.referencedSecurityGroupId ?? r.inputs.cidrIpv4, protocol: r.inputs.ipProtocol, ports: [r.inputs.fromPort, r.inputs.toPort],
@@ -63,8 +62,8 @@ const rulesOn = (registrations: Registration[], type: string, groupName: string)
 describe("FargateService", () => {
     describe("log group", () => {
         it("keeps the configured retention under a stack-scoped name", async () => {
-            const { registrations } = await declare({ logRetentionDays: 90 });
-            const logGroup = find(registrations, T.logGroup, "web").inputs;
+            const { registrations } = await declareWeb({ logRetentionDays: 90 });
+            const logGroup = one(registrations, T.logGroup, "web").inputs;
             assert.equal(logGroup.retentionInDays, 90);
             assert.equal(logGroup.name, "/ecs/test-web");
         });
@@ -72,8 +71,8 @@ describe("FargateService", () => {
 
     describe("task definition", () => {
         it("is awsvpc on FARGATE with the configured size, ARM64 by default", async () => {
-            const { registrations } = await declare({ cpu: 1024, memory: 3072 });
-            const task = find(registrations, T.taskDefinition, "web").inputs;
+            const { registrations } = await declareWeb({ cpu: 1024, memory: 3072 });
+            const task = one(registrations, T.taskDefinition, "web").inputs;
             assert.equal(task.networkMode, "awsvpc");
             assert.deepEqual(task.requiresCompatibilities, ["FARGATE"]);
             assert.equal(task.cpu, "1024");
@@ -82,13 +81,13 @@ describe("FargateService", () => {
         });
 
         it("runs X86_64 when configured", async () => {
-            const { registrations } = await declare({ architecture: "X86_64" });
-            assert.equal(find(registrations, T.taskDefinition, "web").inputs.runtimePlatform.cpuArchitecture, "X86_64");
+            const { registrations } = await declareWeb({ architecture: "X86_64" });
+            assert.equal(one(registrations, T.taskDefinition, "web").inputs.runtimePlatform.cpuArchitecture, "X86_64");
         });
 
         it("uses separate execution and task roles, both assumable by ECS tasks only", async () => {
-            const { registrations } = await declare();
-            const task = find(registrations, T.taskDefinition, "web").inputs;
+            const { registrations } = await declareWeb();
+            const task = one(registrations, T.taskDefinition, "web").inputs;
             assert.equal(task.executionRoleArn, "arn:aws:mock:us-east-1:111122223333:Role/web-execution");
             assert.equal(task.taskRoleArn, "arn:aws:mock:us-east-1:111122223333:Role/web-task");
             for (const role of ofType(registrations, T.role)) {
@@ -98,7 +97,7 @@ describe("FargateService", () => {
         });
 
         it("gives the app container a read-only root, a health check, awslogs and secrets by ARN", async () => {
-            const { registrations } = await declare({
+            const { registrations } = await declareWeb({
                 containerPort: 9000, healthCheckPath: "/ready", environment: { LOG_LEVEL: "info" },
                 secrets: { DB_PASSWORD: SECRET_ARN, LICENSE: PARAMETER_ARN },
             });
@@ -119,12 +118,12 @@ describe("FargateService", () => {
 
         it("takes a custom health check command", async () => {
             const command = ["CMD", "/app/healthcheck"];
-            const { registrations } = await declare({ healthCheckCommand: command });
+            const { registrations } = await declareWeb({ healthCheckCommand: command });
             assert.deepEqual(containers(registrations)[0].healthCheck.command, command);
         });
 
         it("adds sidecars as non-essential containers with their own log stream", async () => {
-            const { registrations } = await declare({ sidecars: [{ name: "otel", image: "otel/collector:1", secrets: { API_KEY: PARAMETER_ARN } }] });
+            const { registrations } = await declareWeb({ sidecars: [{ name: "otel", image: "otel/collector:1", secrets: { API_KEY: PARAMETER_ARN } }] });
             const [, sidecar] = containers(registrations);
             assert.equal(sidecar.name, "otel");
             assert.equal(sidecar.essential, false);
@@ -136,8 +135,8 @@ describe("FargateService", () => {
 
     describe("IAM", () => {
         it("lets the execution role pull its ECR repository, write its log group and read the named secrets only", async () => {
-            const { registrations } = await declare({ secrets: { DB_PASSWORD: SECRET_ARN, API_TOKEN: SECRET_KEY_ARN, LICENSE: PARAMETER_ARN } });
-            const policy = find(registrations, T.rolePolicy, "web-execution");
+            const { registrations } = await declareWeb({ secrets: { DB_PASSWORD: SECRET_ARN, API_TOKEN: SECRET_KEY_ARN, LICENSE: PARAMETER_ARN } });
+            const policy = one(registrations, T.rolePolicy, "web-execution");
             assert.equal(policy.inputs.role, "Role/web-execution");
             const statements = Object.fromEntries(JSON.parse(policy.inputs.policy).Statement.map((s: any) => [s.Sid, s]));
             assert.deepEqual(Object.keys(statements).sort(), ["EcrAuth", "EcrPull", "ReadParameters", "ReadSecrets", "WriteLogs"]);
@@ -153,27 +152,27 @@ describe("FargateService", () => {
         });
 
         it("leaves the task role empty unless policies are granted, and ECS Exec off", async () => {
-            const { registrations } = await declare();
+            const { registrations } = await declareWeb();
             assert.equal(ofType(registrations, T.attachment).length, 0);
             assert.deepEqual(ofType(registrations, T.rolePolicy).map(p => p.name), ["web-execution"]);
-            assert.equal(find(registrations, T.service, "web").inputs.enableExecuteCommand, false);
+            assert.equal(one(registrations, T.service, "web").inputs.enableExecuteCommand, false);
         });
 
         it("attaches granted policies to the task role, and SSM channels when ECS Exec is on", async () => {
             const granted = "arn:aws:iam::111122223333:policy/web-s3-read";
-            const { registrations } = await declare({ taskRolePolicyArns: [granted], execEnabled: true });
+            const { registrations } = await declareWeb({ taskRolePolicyArns: [granted], execEnabled: true });
             const [attachment] = ofType(registrations, T.attachment);
-            assert.deepEqual([attachment.inputs.role, attachment.inputs.policyArn], ["web-task", granted]);
-            const exec = find(registrations, T.rolePolicy, "web-task-exec");
+            assert.deepEqual([attachment.inputs.role, attachment.inputs.policyArn], ["web-task-1234567", granted]);
+            const exec = one(registrations, T.rolePolicy, "web-task-exec");
             assert.equal(exec.inputs.role, "Role/web-task");
             assert.ok(JSON.parse(exec.inputs.policy).Statement[0].Action.includes("ssmmessages:OpenDataChannel"));
-            assert.equal(find(registrations, T.service, "web").inputs.enableExecuteCommand, true);
+            assert.equal(one(registrations, T.service, "web").inputs.enableExecuteCommand, true);
         });
     });
 
     describe("security groups", () => {
         it("chain internet -> ALB -> tasks on the container port and nothing else", async () => {
-            const { registrations } = await declare({ containerPort: 9000 });
+            const { registrations } = await declareWeb({ containerPort: 9000 });
             for (const group of ofType(registrations, T.securityGroup)) {
                 assert.equal(group.inputs.ingress, undefined, `${group.name} has no inline rules`);
                 assert.equal(group.inputs.egress, undefined, `${group.name} has no inline rules`);
@@ -185,7 +184,7 @@ describe("FargateService", () => {
         });
 
         it("open 443 and 80 with a certificate", async () => {
-            const { registrations } = await declare({ loadBalancer: { certificateArn: CERTIFICATE_ARN } });
+            const { registrations } = await declareWeb({ loadBalancer: { certificateArn: CERTIFICATE_ARN } });
             assert.deepEqual(rulesOn(registrations, T.ingress, "web-alb"), [
                 { from: "0.0.0.0/0", protocol: "tcp", ports: [443, 443] },
                 { from: "0.0.0.0/0", protocol: "tcp", ports: [80, 80] },
@@ -194,44 +193,44 @@ describe("FargateService", () => {
         });
 
         it("admit only the VPC CIDR to an internal ALB", async () => {
-            const { registrations } = await declare({ loadBalancer: { internal: true } });
+            const { registrations } = await declareWeb({ loadBalancer: { internal: true } });
             assert.deepEqual(rulesOn(registrations, T.ingress, "web-alb"), [{ from: "10.0.0.0/16", protocol: "tcp", ports: [80, 80] }]);
         });
 
         it("admit Service Connect members on the container port when the service joins the namespace", async () => {
-            const { registrations } = await declare({ serviceConnect: true }, { serviceConnectNamespace: "prod.internal" });
+            const { registrations } = await declareWeb({ serviceConnect: true }, { serviceConnectNamespace: "prod.internal" });
             assert.deepEqual(rulesOn(registrations, T.ingress, "web-tasks"), [
                 { from: SG("ecs-service-connect"), protocol: "tcp", ports: [8080, 8080] },
                 { from: SG("web-alb"), protocol: "tcp", ports: [8080, 8080] },
             ]);
-            assert.deepEqual(find(registrations, T.service, "web").inputs.networkConfiguration.securityGroups,
+            assert.deepEqual(one(registrations, T.service, "web").inputs.networkConfiguration.securityGroups,
                 [SG("web-tasks"), SG("ecs-service-connect")]);
         });
     });
 
     describe("load balancer", () => {
         it("is an internet-facing ALB in the public subnets by default, internal in the private ones", async () => {
-            const { registrations } = await declare();
-            const alb = find(registrations, T.loadBalancer, "web").inputs;
+            const { registrations } = await declareWeb();
+            const alb = one(registrations, T.loadBalancer, "web").inputs;
             assert.deepEqual([alb.loadBalancerType, alb.internal, alb.subnets, alb.securityGroups],
                 ["application", false, PUBLIC_SUBNETS, [SG("web-alb")]]);
-            const internal = find((await declare({ loadBalancer: { internal: true } })).registrations, T.loadBalancer, "web").inputs;
+            const internal = one((await declareWeb({ loadBalancer: { internal: true } })).registrations, T.loadBalancer, "web").inputs;
             assert.deepEqual([internal.internal, internal.subnets], [true, PRIVATE_SUBNETS]);
         });
 
         it("targets task IPs, probes the container's health path and sets cross-zone from config", async () => {
-            const { registrations } = await declare({ containerPort: 9000, healthCheckPath: "/ready" });
-            const targetGroup = find(registrations, T.targetGroup, "web").inputs;
+            const { registrations } = await declareWeb({ containerPort: 9000, healthCheckPath: "/ready" });
+            const targetGroup = one(registrations, T.targetGroup, "web").inputs;
             assert.equal(targetGroup.targetType, "ip");
             assert.equal(targetGroup.port, 9000);
             assert.equal(targetGroup.healthCheck.path, "/ready");
             assert.equal(targetGroup.loadBalancingCrossZoneEnabled, "false");
-            const crossZone = find((await declare({ loadBalancer: { crossZone: true } })).registrations, T.targetGroup, "web").inputs;
+            const crossZone = one((await declareWeb({ loadBalancer: { crossZone: true } })).registrations, T.targetGroup, "web").inputs;
             assert.equal(crossZone.loadBalancingCrossZoneEnabled, "true");
         });
 
         it("forwards plain HTTP on 80 without a certificate", async () => {
-            const { registrations } = await declare();
+            const { registrations } = await declareWeb();
             const listeners = ofType(registrations, T.listener);
             assert.equal(listeners.length, 1);
             assert.deepEqual([listeners[0].inputs.protocol, listeners[0].inputs.port, listeners[0].inputs.defaultActions],
@@ -239,12 +238,12 @@ describe("FargateService", () => {
         });
 
         it("serves HTTPS with the certificate and redirects HTTP to it", async () => {
-            const { registrations } = await declare({ loadBalancer: { certificateArn: CERTIFICATE_ARN } });
-            const https = find(registrations, T.listener, "web-https").inputs;
+            const { registrations } = await declareWeb({ loadBalancer: { certificateArn: CERTIFICATE_ARN } });
+            const https = one(registrations, T.listener, "web-https").inputs;
             assert.deepEqual([https.protocol, https.port, https.certificateArn], ["HTTPS", 443, CERTIFICATE_ARN]);
             assert.match(https.sslPolicy, /TLS13/);
             assert.deepEqual(https.defaultActions, [{ type: "forward", targetGroupArn: "arn:aws:mock:us-east-1:111122223333:TargetGroup/web" }]);
-            const redirect = find(registrations, T.listener, "web-http-redirect").inputs;
+            const redirect = one(registrations, T.listener, "web-http-redirect").inputs;
             assert.deepEqual([redirect.protocol, redirect.port], ["HTTP", 80]);
             assert.deepEqual(redirect.defaultActions, [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]);
             assert.equal(ofType(registrations, T.listener).length, 2);
@@ -253,8 +252,8 @@ describe("FargateService", () => {
 
     describe("service", () => {
         it("runs in every private subnet without public IPs, behind the target group", async () => {
-            const { registrations } = await declare();
-            const service = find(registrations, T.service, "web").inputs;
+            const { registrations } = await declareWeb();
+            const service = one(registrations, T.service, "web").inputs;
             assert.deepEqual(service.networkConfiguration, { subnets: PRIVATE_SUBNETS, securityGroups: [SG("web-tasks")], assignPublicIp: false });
             assert.deepEqual(service.loadBalancers, [{ targetGroupArn: "arn:aws:mock:us-east-1:111122223333:TargetGroup/web", containerName: "app", containerPort: 8080 }]);
             assert.equal(service.cluster, "arn:aws:mock:us-east-1:111122223333:Cluster/ecs");
@@ -262,8 +261,8 @@ describe("FargateService", () => {
         });
 
         it("rolls back failed deployments, rebalances AZs and keeps the rolling bounds", async () => {
-            const { registrations } = await declare({ deployment: { minimumHealthyPercent: 50, maximumPercent: 150 } });
-            const service = find(registrations, T.service, "web").inputs;
+            const { registrations } = await declareWeb({ deployment: { minimumHealthyPercent: 50, maximumPercent: 150 } });
+            const service = one(registrations, T.service, "web").inputs;
             assert.deepEqual(service.deploymentCircuitBreaker, { enable: true, rollback: true });
             assert.equal(service.availabilityZoneRebalancing, "ENABLED");
             assert.equal(service.deploymentMinimumHealthyPercent, 50);
@@ -271,50 +270,50 @@ describe("FargateService", () => {
         });
 
         it("uses the configured capacity strategy, FARGATE only without Spot", async () => {
-            const spot = find((await declare({ capacity: { fargateBase: 3, fargateWeight: 1, spotWeight: 2 } })).registrations, T.service, "web").inputs;
+            const spot = one((await declareWeb({ capacity: { fargateBase: 3, fargateWeight: 1, spotWeight: 2 } })).registrations, T.service, "web").inputs;
             assert.deepEqual(spot.capacityProviderStrategies, [
                 { capacityProvider: "FARGATE", base: 3, weight: 1 },
                 { capacityProvider: "FARGATE_SPOT", base: 0, weight: 2 },
             ]);
             assert.equal(spot.launchType, undefined, "a launch type would conflict with the strategy");
-            const onDemand = find((await declare({ spot: false })).registrations, T.service, "web").inputs;
+            const onDemand = one((await declareWeb({ spot: false })).registrations, T.service, "web").inputs;
             assert.deepEqual(onDemand.capacityProviderStrategies, [{ capacityProvider: "FARGATE", base: 2, weight: 1 }]);
         });
 
         it("joins Service Connect under its key only when asked", async () => {
-            assert.equal(find((await declare()).registrations, T.service, "web").inputs.serviceConnectConfiguration, undefined);
-            const { registrations } = await declare({ serviceConnect: true, containerPort: 9000 }, { serviceConnectNamespace: "prod.internal" });
-            const serviceConnect = find(registrations, T.service, "web").inputs.serviceConnectConfiguration;
+            assert.equal(one((await declareWeb()).registrations, T.service, "web").inputs.serviceConnectConfiguration, undefined);
+            const { registrations } = await declareWeb({ serviceConnect: true, containerPort: 9000 }, { serviceConnectNamespace: "prod.internal" });
+            const serviceConnect = one(registrations, T.service, "web").inputs.serviceConnectConfiguration;
             assert.equal(serviceConnect.enabled, true);
             assert.equal(serviceConnect.namespace, "arn:aws:mock:us-east-1:111122223333:HttpNamespace/ecs");
             assert.deepEqual(serviceConnect.services, [{ portName: "http", discoveryName: "web", clientAlias: [{ port: 9000, dnsName: "web" }] }]);
         });
 
         it("scales between minCount and maxCount tracking average CPU", async () => {
-            const { registrations } = await declare({ minCount: 3, desiredCount: 4, maxCount: 9, cpuTargetPercent: 55 });
-            const target = find(registrations, T.scalingTarget, "web").inputs;
+            const { registrations } = await declareWeb({ minCount: 3, desiredCount: 4, maxCount: 9, cpuTargetPercent: 55 });
+            const target = one(registrations, T.scalingTarget, "web").inputs;
             assert.deepEqual([target.serviceNamespace, target.scalableDimension, target.resourceId, target.minCapacity, target.maxCapacity],
-                ["ecs", "ecs:service:DesiredCount", "service/ecs/web", 3, 9]);
-            const policy = find(registrations, T.scalingPolicy, "web-cpu").inputs;
+                ["ecs", "ecs:service:DesiredCount", "service/ecs-1234567/web-1234567", 3, 9]);
+            const policy = one(registrations, T.scalingPolicy, "web-cpu").inputs;
             assert.equal(policy.policyType, "TargetTrackingScaling");
-            assert.equal(policy.resourceId, "service/ecs/web");
+            assert.equal(policy.resourceId, "service/ecs-1234567/web-1234567");
             assert.equal(policy.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.predefinedMetricType, "ECSServiceAverageCPUUtilization");
             assert.equal(policy.targetTrackingScalingPolicyConfiguration.targetValue, 55);
-            assert.equal(find(registrations, T.service, "web").inputs.desiredCount, 4);
+            assert.equal(one(registrations, T.service, "web").inputs.desiredCount, 4);
         });
     });
 
     it("passes the ECS advisory policies as declared", async () => {
-        const service = find((await declare()).registrations, T.service, "web");
+        const service = one((await declareWeb()).registrations, T.service, "web");
         const policies = [ecsServiceNoPublicIp, ecsServiceMultiAzSubnets, ecsDeploymentCircuitBreaker, ecsAzRebalancing];
         const { diagnostics, notApplicable } = await runPolicies(policies, [{ type: service.type, name: service.name, props: service.inputs }]);
         assert.deepEqual({ diagnostics, notApplicable }, { diagnostics: [], notApplicable: [] });
     });
 
     it("outputs the ALB DNS name, the service name and the cluster name", async () => {
-        const { component } = await declare();
+        const { component } = await declareWeb();
         assert.equal(await valueOf(component.albDnsName), "web.elb.mock");
-        assert.equal(await valueOf(component.serviceName), "web");
-        assert.equal(await valueOf(component.clusterName), "ecs");
+        assert.equal(await valueOf(component.serviceName), "web-1234567");
+        assert.equal(await valueOf(component.clusterName), "ecs-1234567");
     });
 });

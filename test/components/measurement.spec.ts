@@ -3,7 +3,7 @@ import { Script } from "node:vm";
 import { CrossAzMeasurement, CrossAzMeasurementArgs } from "../../components/measurement";
 import { compileForPod, contentHash } from "../../components/measurement/compile";
 import { zoneSpreadConstraints } from "../../components/zone-spread";
-import { declare, DeclaredResource, ofType } from "../helpers/mocks";
+import { declare, ofType, one, Registration } from "../helpers/mocks";
 
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 const SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount";
@@ -17,14 +17,9 @@ const JOB = "kubernetes:batch/v1:Job";
 const declareMeasurement = (args: Partial<CrossAzMeasurementArgs> = {}) =>
     declare(() => new CrossAzMeasurement("measurement", { zoneCount: 3, requests: 1000, eastWestGbPerMonth: 10_000, ...args }));
 
-const only = (resources: DeclaredResource[], type: string) => {
-    const found = ofType(resources, type);
-    assert.equal(found.length, 1, `one ${type}`);
-    return found[0];
-};
-const podSpecs = (resources: DeclaredResource[]) => [
-    only(resources, DEPLOYMENT).inputs.spec.template.spec,
-    only(resources, JOB).inputs.spec.template.spec,
+const podSpecs = (resources: Registration[]) => [
+    one(resources, DEPLOYMENT).inputs.spec.template.spec,
+    one(resources, JOB).inputs.spec.template.spec,
 ];
 const envOf = (container: any) => Object.fromEntries(container.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
 
@@ -32,7 +27,7 @@ describe("CrossAzMeasurement", () => {
     it("registers as crossaz:k8s:CrossAzMeasurement and puts everything namespaced in its namespace", async () => {
         const { resources } = await declareMeasurement();
         assert.equal(ofType(resources, "crossaz:k8s:CrossAzMeasurement").length, 1);
-        assert.equal(only(resources, NAMESPACE).inputs.metadata.name, "crossaz-measurement");
+        assert.equal(one(resources, NAMESPACE).inputs.metadata.name, "crossaz-measurement");
         for (const type of [SERVICE_ACCOUNT, CONFIG_MAP, DEPLOYMENT, SERVICE, JOB]) {
             for (const r of ofType(resources, type)) assert.equal(r.inputs.metadata.namespace, "crossaz-measurement", `${type} ${r.name}`);
         }
@@ -41,10 +36,10 @@ describe("CrossAzMeasurement", () => {
     describe("RBAC", () => {
         it("grants only get on nodes, through a ClusterRole bound to the measurement's ServiceAccount", async () => {
             const { resources } = await declareMeasurement();
-            const role = only(resources, CLUSTER_ROLE);
+            const role = one(resources, CLUSTER_ROLE);
             assert.deepEqual(role.inputs.rules, [{ apiGroups: [""], resources: ["nodes"], verbs: ["get"] }]);
-            const binding = only(resources, CLUSTER_ROLE_BINDING);
-            const account = only(resources, SERVICE_ACCOUNT);
+            const binding = one(resources, CLUSTER_ROLE_BINDING);
+            const account = one(resources, SERVICE_ACCOUNT);
             assert.deepEqual(binding.inputs.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.inputs.metadata.name });
             assert.deepEqual(binding.inputs.subjects, [{ kind: "ServiceAccount", name: account.inputs.metadata.name, namespace: "crossaz-measurement" }]);
             assert.equal(ofType(resources, "kubernetes:rbac.authorization.k8s.io/v1:Role").length, 0);
@@ -54,15 +49,15 @@ describe("CrossAzMeasurement", () => {
 
         it("names cluster-scoped RBAC after the namespace, so two measurements do not collide", async () => {
             const { resources } = await declareMeasurement({ namespace: "measure-b" });
-            assert.equal(only(resources, CLUSTER_ROLE).inputs.metadata.name, "measure-b-node-reader");
-            assert.equal(only(resources, CLUSTER_ROLE_BINDING).inputs.subjects[0].namespace, "measure-b");
+            assert.equal(one(resources, CLUSTER_ROLE).inputs.metadata.name, "measure-b-node-reader");
+            assert.equal(one(resources, CLUSTER_ROLE_BINDING).inputs.subjects[0].namespace, "measure-b");
         });
     });
 
     describe("scripts ConfigMap", () => {
         it("carries the compiled JavaScript of both programs and everything they require, cost model included", async () => {
             const { resources } = await declareMeasurement();
-            const data: Record<string, string> = only(resources, CONFIG_MAP).inputs.data;
+            const data: Record<string, string> = one(resources, CONFIG_MAP).inputs.data;
             assert.deepEqual(Object.keys(data).sort(), [
                 "components.measurement.measurer.js", "components.measurement.placement.js", "components.measurement.report.js",
                 "components.measurement.zone-echo.js", "policies.lib.cost-model.js", "policies.lib.prices.js",
@@ -80,7 +75,7 @@ describe("CrossAzMeasurement", () => {
 
         it("is named after its content, so changed scripts roll the echo pods and replace the Job", async () => {
             const { resources } = await declareMeasurement();
-            const configMap = only(resources, CONFIG_MAP);
+            const configMap = one(resources, CONFIG_MAP);
             const files = compileForPod(["components/measurement/zone-echo.ts", "components/measurement/measurer.ts"]);
             assert.deepEqual(Object.values(configMap.inputs.data), files.map(f => f.javascript));
             assert.equal(configMap.inputs.metadata.name, `crossaz-measurement-scripts-${contentHash(files)}`);
@@ -91,7 +86,7 @@ describe("CrossAzMeasurement", () => {
 
         it("is mounted read-only at each file's repository path, and both commands run a shipped file", async () => {
             const { resources } = await declareMeasurement();
-            const configMap = only(resources, CONFIG_MAP);
+            const configMap = one(resources, CONFIG_MAP);
             for (const spec of podSpecs(resources)) {
                 const [volume] = spec.volumes;
                 assert.equal(volume.configMap.name, configMap.inputs.metadata.name);
@@ -107,7 +102,7 @@ describe("CrossAzMeasurement", () => {
 
     it("spreads two zone-echo pods per zone with the shared zone-spread rules and a readiness probe", async () => {
         const { resources } = await declareMeasurement({ zoneCount: 3 });
-        const deployment = only(resources, DEPLOYMENT);
+        const deployment = one(resources, DEPLOYMENT);
         const labels = deployment.inputs.spec.selector.matchLabels;
         assert.equal(deployment.inputs.metadata.name, "zone-echo");
         assert.equal(deployment.inputs.spec.replicas, 6);
@@ -128,7 +123,7 @@ describe("CrossAzMeasurement", () => {
 
     it("declares one Service per routing variant over the same pods; only the baseline lacks trafficDistribution", async () => {
         const { resources } = await declareMeasurement();
-        const podLabels = only(resources, DEPLOYMENT).inputs.spec.template.metadata.labels;
+        const podLabels = one(resources, DEPLOYMENT).inputs.spec.template.metadata.labels;
         const services = ofType(resources, SERVICE);
         assert.deepEqual(services.map(s => [s.inputs.metadata.name, s.inputs.spec.trafficDistribution]), [
             ["zone-echo-baseline", undefined],
@@ -145,7 +140,7 @@ describe("CrossAzMeasurement", () => {
     describe("the measuring Job", () => {
         it("measures every variant by its Service name, retries once, is collected a day after it finishes", async () => {
             const { resources } = await declareMeasurement({ requests: 2500 });
-            const job = only(resources, JOB);
+            const job = one(resources, JOB);
             assert.equal(job.inputs.metadata.name, "crossaz-measure");
             assert.equal(job.inputs.metadata.annotations["pulumi.com/skipAwait"], "true");
             assert.equal(job.inputs.spec.backoffLimit, 1);
@@ -165,7 +160,7 @@ describe("CrossAzMeasurement", () => {
 
         it("leaves the report unpriced when no east-west volume is given", async () => {
             const { resources } = await declareMeasurement({ eastWestGbPerMonth: undefined });
-            assert.equal(envOf(only(resources, JOB).inputs.spec.template.spec.containers[0]).EAST_WEST_GB_PER_MONTH, undefined);
+            assert.equal(envOf(one(resources, JOB).inputs.spec.template.spec.containers[0]).EAST_WEST_GB_PER_MONTH, undefined);
         });
     });
 

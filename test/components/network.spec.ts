@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { ConfigError, parseStackConfig } from "../../components/config";
 import { Network, NetworkArgs, resolveAvailabilityZones } from "../../components/network";
-import { byId, declare, DeclaredResource, ofType, TEST_AZS } from "../helpers/mocks";
+import { byId, declare, ofType, Registration, TEST_AZS, valueOf } from "../helpers/mocks";
 
 const AZS = TEST_AZS.slice(0, 3);
 const baseArgs: NetworkArgs = {
@@ -21,16 +21,16 @@ const ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation";
 const NAT = "aws:ec2/natGateway:NatGateway";
 const ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
 
-const privateSubnets = (rs: DeclaredResource[]) => ofType(rs, SUBNET).filter(s => s.inputs.tags["kubernetes.io/role/internal-elb"] === "1");
-const publicSubnets = (rs: DeclaredResource[]) => ofType(rs, SUBNET).filter(s => s.inputs.tags["kubernetes.io/role/elb"] === "1");
+const privateSubnets = (rs: Registration[]) => ofType(rs, SUBNET).filter(s => s.inputs.tags["kubernetes.io/role/internal-elb"] === "1");
+const publicSubnets = (rs: Registration[]) => ofType(rs, SUBNET).filter(s => s.inputs.tags["kubernetes.io/role/elb"] === "1");
 /** Route tables associated with a private subnet, each with the AZ of that subnet. */
-const privateRouteTables = (rs: DeclaredResource[]) => ofType(rs, ASSOCIATION)
+const privateRouteTables = (rs: Registration[]) => ofType(rs, ASSOCIATION)
     .map(a => ({ subnet: byId(rs, a.inputs.subnetId), table: byId(rs, a.inputs.routeTableId) }))
     .filter(({ subnet }) => subnet.inputs.tags["kubernetes.io/role/internal-elb"] === "1")
     .map(({ subnet, table }) => ({ az: subnet.inputs.availabilityZone as string, table }));
-const defaultRoutes = (rs: DeclaredResource[], tableId: string) =>
+const defaultRoutes = (rs: Registration[], tableId: string) =>
     ofType(rs, ROUTE).filter(r => r.inputs.routeTableId === tableId && r.inputs.destinationCidrBlock === "0.0.0.0/0");
-const natAz = (rs: DeclaredResource[], natId: string) => byId(rs, byId(rs, natId).inputs.subnetId).inputs.availabilityZone;
+const natAz = (rs: Registration[], natId: string) => byId(rs, byId(rs, natId).inputs.subnetId).inputs.availabilityZone;
 
 describe("Network", () => {
     it("registers as crossaz:network:Network and builds a DNS-enabled VPC", async () => {
@@ -151,10 +151,13 @@ describe("Network", () => {
     });
 
     it("exposes subnet, route table, NAT and endpoint ids as outputs", async () => {
-        const { result: network } = await declareNetwork();
-        const resolve = <T>(o: { apply<U>(f: (v: T) => U): unknown }) => new Promise<T>(r => o.apply(v => { r(v); return v; }));
-        assert.deepEqual(await Promise.all(network.privateSubnetIds.map(resolve)), AZS.map(az => `net-private-${az}:Subnet`));
-        assert.deepEqual(await Promise.all(network.natGatewayIds.map(resolve)), AZS.map(az => `net-nat-${az}:NatGateway`));
+        const { result: network, resources } = await declareNetwork();
+        const subnets = (await Promise.all(network.privateSubnetIds.map(valueOf))).map(id => byId(resources, id));
+        assert.deepEqual(subnets, privateSubnets(resources));
+        assert.deepEqual(subnets.map(s => s.inputs.availabilityZone), AZS);
+        const natIds = await Promise.all(network.natGatewayIds.map(valueOf));
+        assert.deepEqual(natIds.map(id => byId(resources, id)), ofType(resources, NAT));
+        assert.deepEqual(natIds.map(id => natAz(resources, id)), AZS);
         assert.deepEqual(Object.keys(network.endpointIds).sort(), ["dynamodb", "ecr.api", "ecr.dkr", "logs", "s3", "sts"]);
         assert.deepEqual(network.azs, AZS);
     });

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
 import { parseStackConfig } from "../../components/config";
 import { serviceNamespaces, ZonalService } from "../../components/zonal-service";
-import { one, ofType, recordRegistrations, Registration, settle } from "../helpers/eks-mocks";
+import { declare, DeclareOptions, one, ofType, Registration } from "../helpers/mocks";
 
 const AZS = ["us-east-1a", "us-east-1b", "us-east-1c"];
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
@@ -17,12 +17,13 @@ function serviceConfig(overrides: Record<string, unknown> = {}) {
     return config.services[0];
 }
 
-async function build(overrides: Record<string, unknown> = {}): Promise<Registration[]> {
-    const registered = recordRegistrations();
-    const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
-    new ZonalService("backend", { service: serviceConfig(overrides), availabilityZones: AZS }, { providers: { kubernetes: provider } });
-    await settle(registered);
-    return registered;
+/** Declares the service on its own Kubernetes provider, as an update unless told otherwise. */
+async function build(overrides: Record<string, unknown> = {}, options: DeclareOptions = { preview: false }): Promise<Registration[]> {
+    const { resources } = await declare(() => {
+        const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
+        new ZonalService("backend", { service: serviceConfig(overrides), availabilityZones: AZS }, { providers: { kubernetes: provider } });
+    }, options);
+    return resources;
 }
 
 const podSpecOf = (deployment: Registration) => deployment.inputs.spec.template.spec;
@@ -145,10 +146,7 @@ describe("ZonalService", () => {
     });
 
     it("keeps names, routing and annotations known in a first preview, when no resource has an id yet", async () => {
-        const registered = recordRegistrations({ preview: true, withoutIds: true });
-        const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
-        new ZonalService("backend", { service: serviceConfig({ ingress: {} }), availabilityZones: AZS }, { providers: { kubernetes: provider } });
-        await settle(registered);
+        const registered = await build({ ingress: {} }, { withoutIds: true });
         assert.equal(one(registered, "kubernetes:core/v1:Service").inputs.spec.trafficDistribution, "PreferSameZone");
         assert.equal(one(registered, HPA).inputs.spec.scaleTargetRef.name, "backend");
         const ingress = one(registered, "kubernetes:networking.k8s.io/v1:Ingress").inputs;
@@ -160,13 +158,13 @@ describe("ZonalService", () => {
         const registered = await build({ ingress: {}, perZone: true });
         const inCluster = registered.filter(r => r.type.startsWith("kubernetes:"));
         assert.equal(inCluster.length, 3 + 3 + 1 + 1 + 1); // deployments, HPAs, Service, PDB, Ingress
-        for (const resource of inCluster) assert.match(resource.provider ?? "", /::cluster::cluster-id$/, `${resource.type} ${resource.name}`);
+        const provider = one(registered, "pulumi:providers:kubernetes", "cluster");
+        for (const resource of inCluster) assert.match(resource.provider ?? "", new RegExp(`::cluster::${provider.id}$`), `${resource.type} ${resource.name}`);
     });
 });
 
 describe("serviceNamespaces", () => {
     it("declares one Namespace per distinct namespace other than default", async () => {
-        const registered = recordRegistrations();
         const config = parseStackConfig({
             eks: { enabled: true, clusterCreatorAdmin: true },
             services: [
@@ -176,8 +174,7 @@ describe("serviceNamespaces", () => {
                 { name: "d", namespace: "payments", image: "x", port: 80 },
             ],
         });
-        const namespaces = serviceNamespaces(config.services, {});
-        await settle(registered);
+        const { result: namespaces, resources: registered } = await declare(() => serviceNamespaces(config.services, {}), { preview: false });
         assert.deepEqual([...namespaces.keys()], ["shop", "payments"]);
         assert.deepEqual(ofType(registered, "kubernetes:core/v1:Namespace").map(n => n.inputs.metadata.name), ["shop", "payments"]);
     });
