@@ -167,12 +167,7 @@ export class PolicyPackClient {
     async analyzeStack(resources: AnalyzedResource[]): Promise<Diagnostic[]> {
         const request = new analyzerProto.AnalyzeStackRequest();
         request.setResourcesList(resources.map(resource => {
-            const message = new analyzerProto.AnalyzerResource();
-            message.setType(resource.type);
-            message.setName(resource.name);
-            message.setUrn(resource.urn);
-            message.setProperties(Struct.fromJavaScript(resource.properties as never));
-            message.setOptions(resourceOptions(resource));
+            const message = describeResource(new analyzerProto.AnalyzerResource(), resource);
             if (resource.parent) message.setParent(resource.parent);
             message.setDependenciesList(resource.dependencies);
             for (const [key, urns] of Object.entries(resource.propertyDependencies)) {
@@ -206,14 +201,16 @@ export class PolicyPackClient {
 }
 
 /** Analyze and Remediate take the same request: one resource with its options. */
-function analyzeRequest(resource: AnalyzedResource): analyzerProto.AnalyzeRequest {
-    const request = new analyzerProto.AnalyzeRequest();
-    request.setType(resource.type);
-    request.setName(resource.name);
-    request.setUrn(resource.urn);
-    request.setProperties(Struct.fromJavaScript(resource.properties as never));
-    request.setOptions(resourceOptions(resource));
-    return request;
+const analyzeRequest = (resource: AnalyzedResource) => describeResource(new analyzerProto.AnalyzeRequest(), resource);
+
+/** The fields an AnalyzeRequest and AnalyzeStack's AnalyzerResource share. */
+function describeResource<Message extends analyzerProto.AnalyzeRequest | analyzerProto.AnalyzerResource>(message: Message, resource: AnalyzedResource): Message {
+    message.setType(resource.type);
+    message.setName(resource.name);
+    message.setUrn(resource.urn);
+    message.setProperties(Struct.fromJavaScript(resource.properties as never));
+    message.setOptions(resourceOptions(resource));
+    return message;
 }
 
 /** The engine always sends options; the SDK refuses requests without them ("A more recent version of the Pulumi CLI is required"). */
