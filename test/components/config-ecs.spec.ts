@@ -3,13 +3,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { parseStackConfig } from "../../components/config";
+import { rejects } from "../helpers/config-errors";
 
 const SECRET_ARN = "arn:aws:secretsmanager:us-east-1:111122223333:secret:db-AbCdEf";
 const PARAMETER_ARN = "arn:aws:ssm:us-east-1:111122223333:parameter/web/api-key";
 const web = (extra: Record<string, unknown> = {}, ecs: Record<string, unknown> = {}) =>
     ({ ecs: { ...ecs, services: { web: { image: "app:1", ...extra } } } });
-const rejects = (raw: Record<string, unknown>, message: string | RegExp) =>
-    assert.throws(() => parseStackConfig(raw), { name: "ConfigError", message });
 
 function stackSections(stack: string): Record<string, unknown> {
     const config = parse(readFileSync(join(__dirname, "..", "..", `Pulumi.${stack}.yaml`), "utf8")).config as Record<string, unknown>;
@@ -89,7 +88,7 @@ describe("config: ecs section", () => {
         rejects(web({ logRetentionDays: 10 }), /ecs\.services\.web\.logRetentionDays must be one of 1\|3\|5\|7\|14\|30\|.*\|3653, got 10/);
         rejects({ ecs: { services: { Web_1: { image: "app:1" } } } } as Record<string, unknown>,
             `ecs.services must have keys of 1-20 lowercase letters, digits and hyphens (they name the ALB and the ECS service), got "Web_1"`);
-        assert.throws(() => parseStackConfig(web({ loadBalancer: { crosszone: true } })), /cross-az-platform:ecs\.services\.web\.loadBalancer has unknown key crosszone \(allowed keys: internal, certificateArn, crossZone\)/);
+        rejects(web({ loadBalancer: { crosszone: true } }), /cross-az-platform:ecs\.services\.web\.loadBalancer has unknown key crosszone \(allowed keys: internal, certificateArn, crossZone\)/);
         rejects(web({ loadBalancer: { certificateArn: "my-cert" } }), `ecs.services.web.loadBalancer.certificateArn must be an ACM certificate ARN, got "my-cert"`);
         rejects(web({ sidecars: [{ name: "app", image: "x" }] }), `ecs.services.web.sidecars must have names unique in the task (app is the main container), got "app"`);
     });

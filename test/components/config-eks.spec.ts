@@ -1,19 +1,10 @@
 import * as assert from "node:assert/strict";
 import { parseStackConfig } from "../../components/config";
+import { configErrorOf } from "../helpers/config-errors";
 
 const CLUSTER = { enabled: true, clusterCreatorAdmin: true };
 const SERVICE = { name: "backend", image: "public.ecr.aws/nginx/nginx:1.27", port: 8080 };
 
-/** The exact one-line message parseStackConfig throws for raw config. */
-function errorOf(raw: Record<string, unknown>): string {
-    try {
-        parseStackConfig(raw);
-    } catch (error) {
-        assert.equal((error as Error).name, "ConfigError");
-        return (error as Error).message;
-    }
-    assert.fail(`expected a ConfigError for ${JSON.stringify(raw)}`);
-}
 
 describe("config: eks", () => {
     it("defaults to no cluster, Kubernetes 1.35, private endpoint, no creator admin, add-ons on, no custom pools", () => {
@@ -30,31 +21,31 @@ describe("config: eks", () => {
     });
 
     it("rejects a version that is not a minor version string", () => {
-        assert.equal(errorOf({ eks: { ...CLUSTER, version: "1.35.2" } }), 'eks.version must be a Kubernetes minor version like "1.35", got "1.35.2"');
-        assert.equal(errorOf({ eks: { ...CLUSTER, version: 1.35 } }), 'eks.version must be a Kubernetes minor version like "1.35", got 1.35');
+        assert.equal(configErrorOf({ eks: { ...CLUSTER, version: "1.35.2" } }), 'eks.version must be a Kubernetes minor version like "1.35", got "1.35.2"');
+        assert.equal(configErrorOf({ eks: { ...CLUSTER, version: 1.35 } }), 'eks.version must be a Kubernetes minor version like "1.35", got 1.35');
     });
 
     it("rejects versions before 1.35", () => {
-        assert.equal(errorOf({ eks: { ...CLUSTER, version: "1.34" } }),
+        assert.equal(configErrorOf({ eks: { ...CLUSTER, version: "1.34" } }),
             'eks.version must be 1.35 or later (PreferSameNode and pod topology labels need it), got "1.34"');
     });
 
     it("rejects a public endpoint open to the whole internet and malformed CIDRs", () => {
-        assert.equal(errorOf({ eks: { ...CLUSTER, endpointPublicAccessCidrs: ["0.0.0.0/0"] } }),
+        assert.equal(configErrorOf({ eks: { ...CLUSTER, endpointPublicAccessCidrs: ["0.0.0.0/0"] } }),
             'eks.endpointPublicAccessCidrs.0 must not open the API endpoint to the whole internet (leave the list empty for private-only), got "0.0.0.0/0"');
-        assert.equal(errorOf({ eks: { ...CLUSTER, endpointPublicAccessCidrs: ["203.0.113.0"] } }),
+        assert.equal(configErrorOf({ eks: { ...CLUSTER, endpointPublicAccessCidrs: ["203.0.113.0"] } }),
             'eks.endpointPublicAccessCidrs.0 must be IPv4 CIDRs like 203.0.113.0/24, got "203.0.113.0"');
     });
 
     it("requires an admin principal when the cluster creator is not admin", () => {
-        assert.equal(errorOf({ eks: { enabled: true } }),
+        assert.equal(configErrorOf({ eks: { enabled: true } }),
             "eks.adminPrincipalArn is required when eks.clusterCreatorAdmin is false (nobody, this program included, could administer the cluster), got nothing");
-        assert.equal(errorOf({ eks: { enabled: true, adminPrincipalArn: "platform-admin" } }),
+        assert.equal(configErrorOf({ eks: { enabled: true, adminPrincipalArn: "platform-admin" } }),
             'eks.adminPrincipalArn must be an IAM role or user ARN like arn:aws:iam::111122223333:role/platform-admin, got "platform-admin"');
     });
 
     it("rejects unknown keys in eks and its node pools", () => {
-        assert.equal(errorOf({ eks: { ...CLUSTER, nodePools: { gpu: true } } }),
+        assert.equal(configErrorOf({ eks: { ...CLUSTER, nodePools: { gpu: true } } }),
             "cross-az-platform:eks.nodePools has unknown key gpu (allowed keys: graviton, spot)");
     });
 });
@@ -69,68 +60,68 @@ describe("config: services", () => {
     });
 
     it("rejects services without the cluster, naming both keys", () => {
-        assert.equal(errorOf({ services: [SERVICE] }),
+        assert.equal(configErrorOf({ services: [SERVICE] }),
             "eks.enabled must be true when services are declared (ZonalService runs on the EKS Auto Mode cluster), got false");
     });
 
     it("rejects services when metrics-server is off (their HPAs need it)", () => {
-        assert.equal(errorOf({ eks: { ...CLUSTER, addons: { metricsServer: false } }, services: [SERVICE] }),
+        assert.equal(configErrorOf({ eks: { ...CLUSTER, addons: { metricsServer: false } }, services: [SERVICE] }),
             "eks.addons.metricsServer must be true when services are declared (their HPAs read metrics-server), got false");
     });
 
     it("rejects an unknown routing value, including the deprecated PreferClose", () => {
-        assert.equal(errorOf({ eks: CLUSTER, services: [{ ...SERVICE, routing: "PreferClose" }] }),
+        assert.equal(configErrorOf({ eks: CLUSTER, services: [{ ...SERVICE, routing: "PreferClose" }] }),
             'services.0.routing must be one of PreferSameZone|PreferSameNode, got "PreferClose"');
     });
 
     it("rejects minDomains larger than the AZ count of the network", () => {
-        assert.equal(errorOf({ network: { azCount: 2 }, eks: CLUSTER, services: [{ ...SERVICE, minDomains: 3 }] }),
+        assert.equal(configErrorOf({ network: { azCount: 2 }, eks: CLUSTER, services: [{ ...SERVICE, minDomains: 3 }] }),
             "services.0.minDomains must be at most the AZ count (2): more domains than zones leaves pods Pending, got 3");
     });
 
     it("rejects minDomains together with perZone", () => {
-        assert.equal(errorOf({ eks: CLUSTER, services: [{ ...SERVICE, perZone: true, minDomains: 2 }] }),
+        assert.equal(configErrorOf({ eks: CLUSTER, services: [{ ...SERVICE, perZone: true, minDomains: 2 }] }),
             "services.0.minDomains contradicts perZone: true (each per-zone Deployment is pinned to one zone): set one of them, got 2");
     });
 
     it("rejects a PDB that would block every drain, counting per-zone replicas", () => {
-        assert.equal(errorOf({ eks: CLUSTER, services: [{ ...SERVICE, replicas: 2, pdb: { minAvailable: 2 } }] }),
+        assert.equal(configErrorOf({ eks: CLUSTER, services: [{ ...SERVICE, replicas: 2, pdb: { minAvailable: 2 } }] }),
             "services.0.pdb.minAvailable must be less than the minimum pod count (2), or no node could ever be drained, got 2");
         assert.doesNotThrow(() => parseStackConfig({ eks: CLUSTER, services: [{ ...SERVICE, replicas: 1, perZone: true, pdb: { minAvailable: 2 } }] }));
-        assert.equal(errorOf({ eks: CLUSTER, services: [{ ...SERVICE, pdb: { minAvailable: "50" } }] }),
+        assert.equal(configErrorOf({ eks: CLUSTER, services: [{ ...SERVICE, pdb: { minAvailable: "50" } }] }),
             'services.0.pdb.minAvailable must be a whole number >= 0 or a percentage like "50%", got "50"');
     });
 
     it("rejects an HPA maximum below replicas", () => {
-        assert.equal(errorOf({ eks: CLUSTER, services: [{ ...SERVICE, replicas: 4, hpa: { maxReplicas: 2 } }] }),
+        assert.equal(configErrorOf({ eks: CLUSTER, services: [{ ...SERVICE, replicas: 4, hpa: { maxReplicas: 2 } }] }),
             "services.0.hpa.maxReplicas must be at least replicas (4), got 2");
     });
 
     it("rejects an unknown ingress scheme", () => {
-        assert.equal(errorOf({ eks: CLUSTER, services: [{ ...SERVICE, ingress: { scheme: "public" } }] }),
+        assert.equal(configErrorOf({ eks: CLUSTER, services: [{ ...SERVICE, ingress: { scheme: "public" } }] }),
             'services.0.ingress.scheme must be one of internet-facing|internal, got "public"');
     });
 
     it("accepts gbPerMonth as a non-negative number and rejects anything else", () => {
         assert.equal(parseStackConfig({ eks: CLUSTER, services: [{ ...SERVICE, gbPerMonth: 0 }] }).services[0].gbPerMonth, 0);
-        assert.equal(errorOf({ eks: CLUSTER, services: [{ ...SERVICE, gbPerMonth: -5 }] }), "services.0.gbPerMonth must be a number >= 0, got -5");
-        assert.equal(errorOf({ eks: CLUSTER, services: [{ ...SERVICE, gbPerMonth: "10TB" }] }), 'services.0.gbPerMonth must be a number >= 0, got "10TB"');
+        assert.equal(configErrorOf({ eks: CLUSTER, services: [{ ...SERVICE, gbPerMonth: -5 }] }), "services.0.gbPerMonth must be a number >= 0, got -5");
+        assert.equal(configErrorOf({ eks: CLUSTER, services: [{ ...SERVICE, gbPerMonth: "10TB" }] }), 'services.0.gbPerMonth must be a number >= 0, got "10TB"');
     });
 
     it("rejects the same service twice in one namespace", () => {
-        assert.equal(errorOf({ eks: CLUSTER, services: [SERVICE, SERVICE] }),
+        assert.equal(configErrorOf({ eks: CLUSTER, services: [SERVICE, SERVICE] }),
             'services.1.name must be unique per namespace (default/backend is declared twice), got "backend"');
     });
 
     it("rejects env keys the downward API sets", () => {
-        assert.equal(errorOf({ eks: CLUSTER, services: [{ ...SERVICE, env: { ZONE: "x" } }] }),
+        assert.equal(configErrorOf({ eks: CLUSTER, services: [{ ...SERVICE, env: { ZONE: "x" } }] }),
             'services.0.env must not set ZONE, NODE_NAME (set from the downward API), got ["ZONE"]');
     });
 
     it("rejects a name that is not a DNS label and bad resource quantities", () => {
-        assert.equal(errorOf({ eks: CLUSTER, services: [{ ...SERVICE, name: "Backend_1" }] }),
+        assert.equal(configErrorOf({ eks: CLUSTER, services: [{ ...SERVICE, name: "Backend_1" }] }),
             'services.0.name must be a DNS label like "frontend", got "Backend_1"');
-        assert.equal(errorOf({ eks: CLUSTER, services: [{ ...SERVICE, cpu: "half" }] }),
+        assert.equal(configErrorOf({ eks: CLUSTER, services: [{ ...SERVICE, cpu: "half" }] }),
             'services.0.cpu must be a CPU quantity like 250m or 1, got "half"');
     });
 });

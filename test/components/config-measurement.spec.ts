@@ -1,13 +1,6 @@
 import * as assert from "node:assert/strict";
-import { ConfigError, parseStackConfig } from "../../components/config";
-
-function rejects(raw: Record<string, unknown>, message: string) {
-    assert.throws(() => parseStackConfig(raw), (e: Error) => {
-        assert.ok(e instanceof ConfigError, `${e.name}: ${e.message}`);
-        assert.equal(e.message, message);
-        return true;
-    });
-}
+import { parseStackConfig } from "../../components/config";
+import { rejects } from "../helpers/config-errors";
 
 describe("stack config: measurement", () => {
     it("is off by default, 1000 requests per variant, in crossaz-measurement on a pinned Node image", () => {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { parseStackConfig } from "../../components/config";
+import { rejects } from "../helpers/config-errors";
 
 describe("components/config: traffic", () => {
     it("is optional, and fills every volume it is not given with 0", () => {
@@ -13,15 +14,15 @@ describe("components/config: traffic", () => {
     });
 
     it("rejects negative or non-numeric volumes, naming key and value", () => {
-        assert.throws(() => parseStackConfig({ traffic: { eastWestGbPerMonth: -5 } }),
-            { message: "traffic.eastWestGbPerMonth must be a number of GB per month, 0 or more, got -5" });
-        assert.throws(() => parseStackConfig({ traffic: { northSouthGbPerMonth: "2TB" } }),
-            { message: "traffic.northSouthGbPerMonth must be a number of GB per month, 0 or more, got \"2TB\"" });
+        rejects({ traffic: { eastWestGbPerMonth: -5 } },
+            "traffic.eastWestGbPerMonth must be a number of GB per month, 0 or more, got -5");
+        rejects({ traffic: { northSouthGbPerMonth: "2TB" } },
+            "traffic.northSouthGbPerMonth must be a number of GB per month, 0 or more, got \"2TB\"");
     });
 
     it("rejects unknown keys and services, listing the allowed ones", () => {
-        assert.throws(() => parseStackConfig({ traffic: { eastWestGb: 1 } }), /cross-az-platform:traffic has unknown key eastWestGb \(allowed keys: eastWestGbPerMonth, awsServiceGbPerMonth, internetEgressGbPerMonth, northSouthGbPerMonth\)/);
-        assert.throws(() => parseStackConfig({ traffic: { awsServiceGbPerMonth: { ec2: 1 } } }), /traffic\.awsServiceGbPerMonth has unknown key ec2 \(allowed keys: s3, ecr, logs, sts, dynamodb\)/);
+        rejects({ traffic: { eastWestGb: 1 } }, /cross-az-platform:traffic has unknown key eastWestGb \(allowed keys: eastWestGbPerMonth, awsServiceGbPerMonth, internetEgressGbPerMonth, northSouthGbPerMonth\)/);
+        rejects({ traffic: { awsServiceGbPerMonth: { ec2: 1 } } }, /traffic\.awsServiceGbPerMonth has unknown key ec2 \(allowed keys: s3, ecr, logs, sts, dynamodb\)/);
     });
 
     it("is the stack's total east-west: the services' gbPerMonth figures must fit in it", () => {
@@ -31,9 +32,9 @@ describe("components/config: traffic", () => {
             { name: "backend", image: "api:1.0.0", port: 8080, gbPerMonth: 8000 },
         ];
         assert.equal(parseStackConfig({ eks, services, traffic: { eastWestGbPerMonth: 10_000 } }).traffic!.eastWestGbPerMonth, 10_000);
-        assert.throws(() => parseStackConfig({ eks, services, traffic: { eastWestGbPerMonth: 9000 } }),
-            { message: "traffic.eastWestGbPerMonth must be the stack's total east-west GB/month, at least the 10000 GB the services' gbPerMonth figures add up to, got 9000" });
-        assert.throws(() => parseStackConfig({ eks, services }),
-            { message: "traffic.eastWestGbPerMonth must be the stack's total east-west GB/month, at least the 10000 GB the services' gbPerMonth figures add up to, got nothing" });
+        rejects({ eks, services, traffic: { eastWestGbPerMonth: 9000 } },
+            "traffic.eastWestGbPerMonth must be the stack's total east-west GB/month, at least the 10000 GB the services' gbPerMonth figures add up to, got 9000");
+        rejects({ eks, services },
+            "traffic.eastWestGbPerMonth must be the stack's total east-west GB/month, at least the 10000 GB the services' gbPerMonth figures add up to, got nothing");
     });
 });
