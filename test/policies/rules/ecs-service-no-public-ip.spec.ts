@@ -6,12 +6,6 @@ import { UNKNOWN, verdict } from "../harness";
 const run = (props: Record<string, any>, type = ECS_SERVICE) => verdict(ecsServiceNoPublicIp, { type, name: "web", props });
 
 describe("policy ecs-service-no-public-ip", () => {
-    it("is advisory, named and described", () => {
-        assert.equal(ecsServiceNoPublicIp.name, "ecs-service-no-public-ip");
-        assert.equal(ecsServiceNoPublicIp.enforcementLevel, "advisory");
-        assert.ok(ecsServiceNoPublicIp.description.length > 20);
-    });
-
     it("passes a private service, and one without the field (AWS default false)", async () => {
         assert.deepEqual(await run(compliantEcsService()), { violations: [] });
         const props = compliantEcsService();
