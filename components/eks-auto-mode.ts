@@ -78,28 +78,23 @@ export class AutoModeCluster extends pulumi.ComponentResource {
         const partition = aws.getPartitionOutput({}, parent).partition;
         const region = aws.getRegionOutput({}, parent).region;
 
-        const clusterRole = new aws.iam.Role(`${name}-cluster`, {
-            assumeRolePolicy: serviceTrustPolicy("eks.amazonaws.com"),
-            description: "EKS Auto Mode cluster role",
-            tags,
-        }, parent);
-        const clusterRoleAttachments = CLUSTER_ROLE_POLICIES.map(policy => new aws.iam.RolePolicyAttachment(`${name}-cluster-${policy}`, {
-            role: clusterRole.name,
-            policyArn: managedPolicyArn(partition, policy),
-        }, parent));
+        /** A role with AWS managed policies attached; `${name}-${suffix}` and `${name}-${suffix}-<policy>`. */
+        const roleWithPolicies = (suffix: string, assumeRolePolicy: string, description: string, policies: readonly string[]) => {
+            const role = new aws.iam.Role(`${name}-${suffix}`, { assumeRolePolicy, description, tags }, parent);
+            const attachments = policies.map(policy => new aws.iam.RolePolicyAttachment(`${name}-${suffix}-${policy}`, {
+                role: role.name,
+                policyArn: managedPolicyArn(partition, policy),
+            }, parent));
+            return { role, attachments };
+        };
 
-        const nodeRole = new aws.iam.Role(`${name}-node`, {
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: ["sts:AssumeRole"] }],
-            }),
-            description: "EKS Auto Mode node role",
-            tags,
-        }, parent);
-        const nodeRoleAttachments = NODE_ROLE_POLICIES.map(policy => new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, {
-            role: nodeRole.name,
-            policyArn: managedPolicyArn(partition, policy),
-        }, parent));
+        const { role: clusterRole, attachments: clusterRoleAttachments } = roleWithPolicies(
+            "cluster", serviceTrustPolicy("eks.amazonaws.com"), "EKS Auto Mode cluster role", CLUSTER_ROLE_POLICIES);
+        // The node trust policy AWS documents for Auto Mode: EC2 may assume it, with no session tags.
+        const { role: nodeRole, attachments: nodeRoleAttachments } = roleWithPolicies("node", JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: ["sts:AssumeRole"] }],
+        }), "EKS Auto Mode node role", NODE_ROLE_POLICIES);
 
         const secretsKey = args.secretsEncryption
             ? new aws.kms.Key(`${name}-secrets`, {
@@ -163,15 +158,9 @@ export class AutoModeCluster extends pulumi.ComponentResource {
             }, parent);
         }
         if (args.addons.cloudwatchObservability) {
-            const observabilityRole = new aws.iam.Role(`${name}-cloudwatch`, {
-                assumeRolePolicy: serviceTrustPolicy("pods.eks.amazonaws.com"),
-                description: "Pod Identity role of the amazon-cloudwatch-observability add-on",
-                tags,
-            }, parent);
-            const observabilityAttachments = OBSERVABILITY_ROLE_POLICIES.map(policy => new aws.iam.RolePolicyAttachment(`${name}-cloudwatch-${policy}`, {
-                role: observabilityRole.name,
-                policyArn: managedPolicyArn(partition, policy),
-            }, parent));
+            const { role: observabilityRole, attachments: observabilityAttachments } = roleWithPolicies("cloudwatch",
+                serviceTrustPolicy("pods.eks.amazonaws.com"), "Pod Identity role of the amazon-cloudwatch-observability add-on",
+                OBSERVABILITY_ROLE_POLICIES);
             new aws.eks.Addon(`${name}-cloudwatch-observability`, {
                 clusterName: cluster.name,
                 addonName: "amazon-cloudwatch-observability",
