@@ -128,8 +128,8 @@ const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400,
 const SECRET_LOOKING_NAME = /(^|_)(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?)(_|$)/i;
 /** Secrets Manager secret or SSM parameter ARNs: the only sources ECS can inject as secrets. */
 const SECRET_ARN = /^arn:aws[a-z-]*:(secretsmanager:[a-z0-9-]+:\d{12}:secret:.+|ssm:[a-z0-9-]+:\d{12}:parameter\/.+)$/;
-/** Service keys name the ALB (32 characters with the 8 Pulumi adds), the log group and the ECS service. */
-const SERVICE_KEY = /^[a-z][a-z0-9-]{0,19}$/;
+/** Service keys name the ALB (32 characters with the 8 Pulumi adds, never starting "internal-"), the log group and the ECS service. */
+const SERVICE_KEY = /^(?!internal-)[a-z][a-z0-9-]{0,19}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const wholeNumber = (range: string, min: number, max: number) =>
@@ -271,7 +271,7 @@ const ecsSchema = section({
 }).superRefine((ecs, ctx) => {
     for (const [key, service] of Object.entries(ecs.services)) {
         if (!SERVICE_KEY.test(key)) {
-            ctx.addIssue({ code: "custom", path: ["services"], input: key, message: "must have keys of 1-20 lowercase letters, digits and hyphens (they name the ALB and the ECS service)" });
+            ctx.addIssue({ code: "custom", path: ["services"], input: key, message: "must have keys of 1-20 lowercase letters, digits and hyphens, not starting with internal- (they name the ALB and the ECS service)" });
         }
         if (service.serviceConnect && ecs.serviceConnectNamespace === undefined) {
             ctx.addIssue({ code: "custom", path: ["services", key, "serviceConnect"], input: true, message: "needs ecs.serviceConnectNamespace" });

@@ -87,7 +87,9 @@ describe("config: ecs section", () => {
         rejects(web({}, { containerInsights: "on" }), `ecs.containerInsights must be one of enhanced|enabled|disabled, got "on"`);
         rejects(web({ logRetentionDays: 10 }), /ecs\.services\.web\.logRetentionDays must be one of 1\|3\|5\|7\|14\|30\|.*\|3653, got 10/);
         rejects({ ecs: { services: { Web_1: { image: "app:1" } } } } as Record<string, unknown>,
-            `ecs.services must have keys of 1-20 lowercase letters, digits and hyphens (they name the ALB and the ECS service), got "Web_1"`);
+            `ecs.services must have keys of 1-20 lowercase letters, digits and hyphens, not starting with internal- (they name the ALB and the ECS service), got "Web_1"`);
+        rejects({ ecs: { services: { "internal-api": { image: "app:1" } } } },
+            `ecs.services must have keys of 1-20 lowercase letters, digits and hyphens, not starting with internal- (they name the ALB and the ECS service), got "internal-api"`);
         rejects(web({ loadBalancer: { crosszone: true } }), /cross-az-platform:ecs\.services\.web\.loadBalancer has unknown key crosszone \(allowed keys: internal, certificateArn, crossZone\)/);
         rejects(web({ loadBalancer: { certificateArn: "my-cert" } }), `ecs.services.web.loadBalancer.certificateArn must be an ACM certificate ARN, got "my-cert"`);
         rejects(web({ sidecars: [{ name: "app", image: "x" }] }), `ecs.services.web.sidecars must have names unique in the task (app is the main container), got "app"`);
