@@ -47,6 +47,8 @@ export interface AnalyzedResource {
     properties: Record<string, unknown>;
     dependencies: string[];
     propertyDependencies: Record<string, string[]>;
+    /** Its explicit provider, as policies see it in `args.provider` (e.g. a Kubernetes provider's default namespace). */
+    provider?: { urn: string; type: string; name: string; properties: Record<string, unknown> };
 }
 
 export interface Diagnostic {
@@ -203,13 +205,21 @@ export class PolicyPackClient {
 /** Analyze and Remediate take the same request: one resource with its options. */
 const analyzeRequest = (resource: AnalyzedResource) => describeResource(new analyzerProto.AnalyzeRequest(), resource);
 
-/** The fields an AnalyzeRequest and AnalyzeStack's AnalyzerResource share. */
+/** The fields an AnalyzeRequest and AnalyzeStack's AnalyzerResource share, provider included. */
 function describeResource<Message extends analyzerProto.AnalyzeRequest | analyzerProto.AnalyzerResource>(message: Message, resource: AnalyzedResource): Message {
     message.setType(resource.type);
     message.setName(resource.name);
     message.setUrn(resource.urn);
     message.setProperties(Struct.fromJavaScript(resource.properties as never));
     message.setOptions(resourceOptions(resource));
+    if (resource.provider) {
+        const provider = new analyzerProto.AnalyzerProviderResource();
+        provider.setType(resource.provider.type);
+        provider.setName(resource.provider.name);
+        provider.setUrn(resource.provider.urn);
+        provider.setProperties(Struct.fromJavaScript(resource.provider.properties as never));
+        message.setProvider(provider);
+    }
     return message;
 }
 

@@ -134,9 +134,14 @@ function readTraffic(stack: StackSettings): { section?: unknown; profile: Traffi
 export async function evaluatePolicies(pack: PolicyPackClient, resources: RegisteredResource[], remediating: boolean) {
     const analyzed = new Map<string, AnalyzedResource>();
     const violations: PreviewResult["violations"] = [];
+    const byUrn = new Map(resources.map(r => [r.urn, r]));
+    const providerOf = (r: RegisteredResource): AnalyzedResource["provider"] => {
+        const provider = r.providerUrn === undefined ? undefined : byUrn.get(r.providerUrn);
+        return provider && { urn: provider.urn, type: provider.type, name: provider.name, properties: analyzerProperties(provider.inputs) };
+    };
     for (const r of resources) {
         analyzed.set(r.urn, {
-            urn: r.urn, type: r.type, name: r.name, parent: r.parent,
+            urn: r.urn, type: r.type, name: r.name, parent: r.parent, provider: providerOf(r),
             properties: analyzerProperties(r.inputs), dependencies: r.dependencies, propertyDependencies: r.propertyDependencies,
         });
     }

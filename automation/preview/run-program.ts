@@ -32,6 +32,8 @@ export interface RegisteredResource {
     outputs: Record<string, unknown>;
     dependencies: string[];
     propertyDependencies: Record<string, string[]>;
+    /** URN of its explicit provider (a `pulumi:providers:*` resource also recorded here), if it has one. */
+    providerUrn?: string;
 }
 
 export interface ProgramRun {
@@ -45,7 +47,7 @@ const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
 interface MonitorRequest {
-    getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getRemote(): boolean;
+    getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getRemote(): boolean; getProvider(): string;
     getDependenciesList(): string[]; getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
     getPropertydependenciesMap(): { forEach(f: (value: { getUrnsList(): string[] }, key: string) => void): void };
 }
@@ -122,10 +124,16 @@ function recordRegistrations(monitor: MockMonitorInternals, into: RegisteredReso
                 outputs: response.getObject()?.toJavaScript() ?? {},
                 dependencies: request.getDependenciesList(),
                 propertyDependencies,
+                providerUrn: providerUrnOf(request.getProvider()),
             });
         }
         callback(error, response);
     });
+}
+
+/** A provider reference is `<urn>::<id>`; the URN is everything before the last `::`. */
+function providerUrnOf(reference: string): string | undefined {
+    return reference ? reference.slice(0, reference.lastIndexOf("::")) : undefined;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { at, isUnknownAt, rawProps } from "./unknowns";
+
 /** Kubernetes type tokens: `kubernetes:<group>/<version>:<Kind>` (core group is `core`). */
 export interface KubernetesKind {
     group: string;
@@ -37,9 +39,26 @@ export function podSpecPath(type: string): string[] | undefined {
     return undefined;
 }
 
-/** Display name of a Kubernetes resource: namespace/name from metadata, else the Pulumi name. */
-export function displayName(metadata: any, fallback: string): string {
+/** The provider a policy sees in `args.provider` / `resource.provider` (props behind the SDK's proxy). */
+type ProviderLike = { props: unknown } | undefined;
+
+/**
+ * The namespace a namespaced resource lands in: metadata.namespace, else its Kubernetes provider's
+ * default namespace (`new k8s.Provider(..., {namespace})`), else "default". Undefined while unknown.
+ */
+export function namespaceOf(props: unknown, provider?: ProviderLike): string | undefined {
+    if (isUnknownAt(props, "metadata") || isUnknownAt(props, "metadata", "namespace")) return undefined;
+    const namespace = at(props, "metadata", "namespace");
+    if (typeof namespace === "string" && namespace !== "") return namespace;
+    const providerProps = provider && rawProps(provider.props);
+    if (providerProps && isUnknownAt(providerProps, "namespace")) return undefined;
+    const providerNamespace = providerProps?.namespace;
+    return typeof providerNamespace === "string" && providerNamespace !== "" ? providerNamespace : "default";
+}
+
+/** Display name of a Kubernetes resource: namespace/name from metadata (namespace as namespaceOf), else the Pulumi name. */
+export function displayName(metadata: any, fallback: string, provider?: ProviderLike): string {
     const name = typeof metadata?.name === "string" ? metadata.name : fallback;
-    const namespace = typeof metadata?.namespace === "string" ? metadata.namespace : "default";
+    const namespace = namespaceOf({ metadata }, provider) ?? "?";
     return `${namespace}/${name}`;
 }

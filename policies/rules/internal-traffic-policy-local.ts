@@ -1,17 +1,21 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { displayName, isKind } from "../lib/kubernetes";
+import { displayName, isKind, namespaceOf } from "../lib/kubernetes";
 import { isUnknown, isUnknownAt, rawProps } from "../lib/unknowns";
-
-function namespaceOf(resource: PolicyResource): string {
-    const namespace = rawProps(resource.props).metadata?.namespace;
-    return typeof namespace === "string" ? namespace : "default";
-}
 
 /** True when every selector label is on the pod template (undefined when the labels are unknown). */
 function selects(selector: Record<string, unknown>, workload: PolicyResource): boolean | undefined {
-    const labels = rawProps(workload.props).spec?.template?.metadata?.labels;
-    if (isUnknown(labels) || Object.values(labels ?? {}).some(isUnknown)) return undefined;
+    const props = rawProps(workload.props);
+    if (isUnknownAt(props, "spec", "template", "metadata", "labels")) return undefined;
+    const labels = props.spec?.template?.metadata?.labels;
+    if (Object.values(labels ?? {}).some(isUnknown)) return undefined;
     return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+}
+
+/** True when the DaemonSet's pods are the Service's endpoints: same namespace, selected labels (undefined when unknown). */
+function backs(daemonSet: PolicyResource, service: PolicyResource, selector: Record<string, unknown>): boolean | undefined {
+    const [ours, theirs] = [namespaceOf(rawProps(daemonSet.props), daemonSet.provider), namespaceOf(rawProps(service.props), service.provider)];
+    if (ours === undefined || theirs === undefined) return undefined;
+    return ours === theirs && selects(selector, daemonSet);
 }
 
 /**
@@ -29,12 +33,10 @@ export const internalTrafficPolicyLocal: StackValidationPolicy = {
             if (props.spec?.internalTrafficPolicy !== "Local") continue;
             const selector = props.spec?.selector;
             if (isUnknownAt(props, "spec", "selector") || !selector || Object.values(selector).some(isUnknown)) continue;
-            const matches = daemonSets
-                .filter(d => namespaceOf(d) === namespaceOf(service))
-                .map(d => selects(selector, d));
+            const matches = daemonSets.map(d => backs(d, service, selector));
             if (matches.includes(true) || matches.includes(undefined)) continue;
             reportViolation(
-                `Service ${displayName(props.metadata, service.name)} sets internalTrafficPolicy: Local but selects no DaemonSet pods: callers on nodes without a local endpoint get their traffic dropped. ` +
+                `Service ${displayName(props.metadata, service.name, service.provider)} sets internalTrafficPolicy: Local but selects no DaemonSet pods: callers on nodes without a local endpoint get their traffic dropped. ` +
                 `Fix: use spec.trafficDistribution: PreferSameZone (internalTrafficPolicy: Cluster) unless a DaemonSet backs it.`,
                 service.urn,
             );

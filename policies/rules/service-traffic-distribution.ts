@@ -1,6 +1,6 @@
 import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { randomRoutingCostNote, TRAFFIC_CONFIG_SCHEMA, TrafficConfig, ZONE_COUNT_CONFIG_SCHEMA } from "../lib/cost-model";
-import { displayName, isKind } from "../lib/kubernetes";
+import { displayName, isKind, namespaceOf } from "../lib/kubernetes";
 import { CROSS_AZ_PER_GB_EACH_DIRECTION } from "../lib/prices";
 import { isUnknown, isUnknownAt, rawProps } from "../lib/unknowns";
 
@@ -21,16 +21,22 @@ interface Config {
     zoneCount?: number;
 }
 
-/** Whether this Service is routed through kube-proxy's endpoint selection (and not exempt). */
+/**
+ * Whether this Service is routed through kube-proxy's endpoint selection (and not exempt). A
+ * Service without a selector has no controller-managed EndpointSlices, so trafficDistribution
+ * would do nothing there: whoever writes its EndpointSlices decides.
+ */
 function needsDistribution(args: ResourceValidationArgs): "yes" | "no" | "unknown" {
     if (!isKind(args.type, "core", "Service")) return "no";
     const props = rawProps(args.props);
-    if (isUnknownAt(props, "spec") || isUnknownAt(props, "spec", "type") || isUnknownAt(props, "spec", "clusterIP")) return "unknown";
+    if (["type", "clusterIP", "selector"].some(key => isUnknownAt(props, "spec", key))) return "unknown";
     const spec = props.spec ?? {};
     if (spec.type === "ExternalName" || spec.clusterIP === "None") return "no";
-    if (isUnknownAt(props, "metadata") || isUnknownAt(props, "metadata", "name") || isUnknownAt(props, "metadata", "namespace")) return "unknown";
+    if (!spec.selector || Object.keys(spec.selector).length === 0) return "no";
+    if (isUnknownAt(props, "metadata", "name")) return "unknown";
     const name = props.metadata?.name ?? args.name;
-    const namespace = props.metadata?.namespace ?? "default";
+    const namespace = namespaceOf(props, args.provider);
+    if (namespace === undefined) return "unknown";
     const { exemptServices = [] } = args.getConfig<Config>();
     if (exemptServices.some(e => e.name === name && (e.namespace === undefined || e.namespace === namespace))) return "no";
     return "yes";
@@ -69,7 +75,7 @@ export const serviceTrafficDistribution: ResourceValidationPolicy = {
         const { traffic, zoneCount = 3 } = args.getConfig<Config>();
         const eastWestGb = traffic?.eastWestGbPerMonth ?? 0;
         reportViolation(
-            `Service ${displayName(props.metadata, args.name)} ${value === undefined ? "has no spec.trafficDistribution" : `has spec.trafficDistribution '${value}'`}: ` +
+            `Service ${displayName(props.metadata, args.name, args.provider)} ${value === undefined ? "has no spec.trafficDistribution" : `has spec.trafficDistribution '${value}'`}: ` +
             `with endpoints in N zones every request has a (N-1)/N chance to cross zones at $${(2 * CROSS_AZ_PER_GB_EACH_DIRECTION).toFixed(2)}/GB round trip. ` +
             `Fix: set spec.trafficDistribution: PreferSameZone (or exempt it in this policy's exemptServices with a reason).` +
             (eastWestGb > 0 ? ` ${randomRoutingCostNote(eastWestGb, zoneCount)}` : ""),

@@ -29,8 +29,12 @@ export const zoneSpread: ResourceValidationPolicy = {
         const constraints = at(props, "spec", "template", "spec", "topologySpreadConstraints");
         const list = Array.isArray(constraints) ? constraints : [];
         if (list.some(c => isUnknown(c) || isUnknown(c?.topologyKey))) return;
-        const workload = `${args.type.split(":").pop()} ${displayName(props.metadata, args.name)}`;
-        const zonal = list.find(c => c?.topologyKey === zoneKey);
+        const workload = `${args.type.split(":").pop()} ${displayName(props.metadata, args.name, args.provider)}`;
+        // Several zone constraints may stand side by side (a soft one and a hard one): one that holds is enough.
+        const zonalConstraints = list.filter(c => c?.topologyKey === zoneKey);
+        if (zonalConstraints.some(c => isUnknown(c.minDomains) || isUnknown(c.whenUnsatisfiable))) return;
+        if (zonalConstraints.some(c => c.whenUnsatisfiable !== "ScheduleAnyway" && typeof c.minDomains === "number" && c.minDomains >= zones)) return;
+        const zonal = zonalConstraints.find(c => c.whenUnsatisfiable !== "ScheduleAnyway") ?? zonalConstraints[0];
         if (!zonal) {
             reportViolation(
                 `${workload} runs ${replicas} replicas with no topologySpreadConstraint on ${zoneKey}: the scheduler may pack them into one zone, leaving the other zones to call across. ` +
@@ -38,12 +42,9 @@ export const zoneSpread: ResourceValidationPolicy = {
             );
             return;
         }
-        if (isUnknown(zonal.minDomains)) return;
-        if (typeof zonal.minDomains !== "number" || zonal.minDomains < zones) {
-            reportViolation(
-                `${workload} spreads on ${zoneKey} with minDomains ${zonal.minDomains ?? "unset"}, below the ${zones} zones: while fewer zones have nodes the skew check passes and replicas pile into them. ` +
-                `Fix: set minDomains: ${zones} (with whenUnsatisfiable: DoNotSchedule).`,
-            );
-        }
+        reportViolation(
+            `${workload} spreads on ${zoneKey} with minDomains ${zonal.minDomains ?? "unset"}, below the ${zones} zones: while fewer zones have nodes the skew check passes and replicas pile into them. ` +
+            `Fix: set minDomains: ${zones} (with whenUnsatisfiable: DoNotSchedule).`,
+        );
     },
 };

@@ -131,6 +131,8 @@ describe("automation/offline-preview (end to end)", function () {
             assert.ok(mandatory.some(v => v.policy === "nat-gateway-per-az"), "single NAT for three AZs");
             assert.deepEqual(resourceOf("lb-target-type-ip").sort(), ["bad-web", "orders"], "instance target group and the YAML ALB Ingress");
             assert.deepEqual(resourceOf("service-traffic-distribution").sort(), ["orders", "payments"], "the class-declared and the YAML Service");
+            const payments = mandatory.find(v => v.policy === "service-traffic-distribution" && v.urn?.endsWith("::payments"))!;
+            assert.match(payments.message, /Service payments\/payments has no spec\.trafficDistribution/, "namespace from its provider");
         });
 
         it("--new-stack: with no id or computed output known yet, prod, dev and the bad program get the same verdict and cost", async () => {
@@ -234,8 +236,8 @@ describe("automation/offline-preview (end to end)", function () {
         it("runs remediations at level remediate and analyzes the remediated inputs", () => {
             const result = json(remediated);
             const services = result.violations.filter(v => v.policy === "service-zone-routing");
-            assert.deepEqual(services.map(v => [v.level, v.urn!.split("::").pop()]), [["remediated", "payments"], ["remediated", "orders"]]);
-            const payments = result.resources.find(r => r.name === "payments")!;
+            assert.deepEqual(services.map(v => [v.level, v.urn!.split("::").pop()]).sort(), [["remediated", "orders"], ["remediated", "payments"]]);
+            const payments = result.resources.find(r => r.type === "kubernetes:core/v1:Service" && r.name === "payments")!;
             assert.equal(payments.inputs.spec.trafficDistribution, "PreferSameZone");
             assert.equal(lineOf(result, "east-west-cross-az").after, 0, "remediated Services route in-zone");
         });

@@ -8,7 +8,7 @@
  */
 import Ajv from "ajv";
 import {
-    EnforcementLevel, Policies, Policy, PolicyResource, ResourceValidationArgs, ResourceValidationPolicy,
+    EnforcementLevel, Policies, Policy, PolicyProviderResource, PolicyResource, ResourceValidationArgs, ResourceValidationPolicy,
     StackValidationPolicy, unknownCheckingProxy, UnknownValueError,
 } from "@pulumi/policy";
 
@@ -28,6 +28,8 @@ export interface Fixture {
     /** property name -> names of the fixtures it depends on */
     propertyDependencies?: Record<string, string[]>;
     parent?: string;
+    /** Its explicit provider, e.g. `{type: "pulumi:providers:kubernetes", name: "apps", props: {namespace: "apps"}}`. */
+    provider?: { type: string; name: string; props: Record<string, any> };
 }
 
 /** Pack config as in policies/config/<stack>.json: a level string or an object with enforcementLevel. */
@@ -88,11 +90,16 @@ function handle(e: unknown, policy: Policy, result: RunResult) {
     }
 }
 
+/** The provider as the server's getProviderResource builds it: props behind the unknown-checking proxy. */
+function providerOf(f: Fixture): PolicyProviderResource | undefined {
+    return f.provider && { ...f.provider, urn: urnOf(f.provider), props: unknownCheckingProxy(structuredClone(f.provider.props)) };
+}
+
 function resourceArgs(policy: Policy, f: Fixture, config: Record<string, Record<string, unknown>>, stackTags: Map<string, string>): ResourceValidationArgs {
     const props = unknownCheckingProxy(structuredClone(f.props));
     return {
         type: f.type, props, urn: urnOf(f), name: f.name, opts: { protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: {} } as any,
-        stackTags, getConfig: getConfigFor(policy, config), notApplicable: throwNotApplicable,
+        provider: providerOf(f), stackTags, getConfig: getConfigFor(policy, config), notApplicable: throwNotApplicable,
         isType: () => false, asType: () => undefined,
     } as ResourceValidationArgs;
 }
@@ -121,7 +128,7 @@ export async function runPolicies(policies: Policies, fixtures: Fixture[], optio
             const p = policy as StackValidationPolicy;
             const resources = fixtures.map(f => {
                 const props = unknownCheckingProxy(structuredClone(f.props));
-                return { type: f.type, props, urn: urnOf(f), name: f.name, opts: {} as any, dependencies: [], propertyDependencies: {}, isType: () => false, asType: () => undefined } as PolicyResource;
+                return { type: f.type, props, urn: urnOf(f), name: f.name, opts: {} as any, provider: providerOf(f), dependencies: [], propertyDependencies: {}, isType: () => false, asType: () => undefined } as PolicyResource;
             });
             const byName = new Map(fixtures.map((f, i) => [f.name, resources[i]]));
             fixtures.forEach((f, i) => {

@@ -36,9 +36,27 @@ describe("policies/rules/container-resource-requests", () => {
         deployment.props.spec.template.spec.initContainers = [{ name: "migrate", image: "m:1", resources: { requests: { cpu: "100m" } } }];
         assert.match((await messages([deployment]))[0], /container 'migrate' has no memory request/);
     });
-    it("is silent on unknown requests or pod specs", async () => {
-        assert.deepEqual(await messages(fixtures(UNKNOWN)), []);
+    it("counts a limit as the request Kubernetes copies from it", async () => {
         const [deployment] = fixtures();
+        deployment.props.spec.template.spec.containers[0].resources = { limits: full };
+        assert.deepEqual(await messages([deployment]), []);
+        deployment.props.spec.template.spec.containers[0].resources = { requests: { cpu: "250m" }, limits: { cpu: "1" } };
+        assert.match((await messages([deployment]))[0], /has no memory request/);
+    });
+    it("counts pod-level resources for every container of the pod", async () => {
+        const [deployment] = fixtures();
+        deployment.props.spec.template.spec.resources = { requests: full };
+        assert.deepEqual(await messages([deployment]), []);
+        deployment.props.spec.template.spec.resources = { limits: { memory: "1Gi" } };
+        assert.match((await messages([deployment]))[0], /has no cpu request/);
+        deployment.props.spec.template.spec.resources = UNKNOWN;
+        assert.deepEqual(await messages([deployment]), [], "unknown pod-level resources: silent");
+    });
+    it("is silent on unknown requests, limits or pod specs", async () => {
+        const [deployment] = fixtures();
+        deployment.props.spec.template.spec.containers[0].resources = { requests: { cpu: "1" }, limits: UNKNOWN };
+        assert.deepEqual(await messages([deployment]), []);
+        assert.deepEqual(await messages(fixtures(UNKNOWN)), []);
         deployment.props.spec.template = UNKNOWN;
         assert.deepEqual(await messages([deployment]), []);
     });

@@ -31,5 +31,21 @@ describe("policies/rules/internal-traffic-policy-local", () => {
         assert.deepEqual(await messages([service(UNKNOWN)]), []);
         assert.deepEqual(await messages([service({ app: UNKNOWN })]), []);
         assert.deepEqual(await messages([service({ app: "agent" }), workload("DaemonSet", UNKNOWN)]), []);
+        for (const path of [["spec"], ["spec", "template"], ["spec", "template", "metadata"]]) {
+            const daemonSet = workload("DaemonSet", { app: "agent" });
+            const parent = path.slice(0, -1).reduce((object: any, key) => object[key], daemonSet.props);
+            parent[path[path.length - 1]] = UNKNOWN;
+            assert.deepEqual(await messages([service({ app: "agent" }), daemonSet]), [], `unknown ${path.join(".")}`);
+        }
+    });
+    it("takes either side's namespace from its Kubernetes provider, and is silent while that is unknown", async () => {
+        const daemonSet = workload("DaemonSet", { app: "agent" });
+        delete daemonSet.props.metadata.namespace;
+        daemonSet.provider = { type: "pulumi:providers:kubernetes", name: "ops", props: { namespace: "ops" } };
+        assert.deepEqual(await messages([service({ app: "agent" }), daemonSet]), []);
+        daemonSet.provider.props.namespace = "logging";
+        assert.equal((await messages([service({ app: "agent" }), daemonSet])).length, 1);
+        daemonSet.provider.props.namespace = UNKNOWN;
+        assert.deepEqual(await messages([service({ app: "agent" }), daemonSet]), []);
     });
 });

@@ -39,6 +39,23 @@ describe("policies/rules/service-traffic-distribution", () => {
         assert.deepEqual(await messages(service({ type: "ExternalName", externalName: "db.example.com" })), []);
     });
 
+    it("exempts Services without a selector: their EndpointSlices are not the controller's to hint", async () => {
+        assert.deepEqual(await messages(service({ selector: undefined })), []);
+        assert.deepEqual(await messages(service({ selector: {} })), []);
+        assert.deepEqual(await messages(service({ selector: UNKNOWN })), [], "unknown selector: silent");
+    });
+
+    it("takes the namespace from the Kubernetes provider when metadata has none", async () => {
+        const inApps = service({}, { name: "api" });
+        inApps.provider = { type: "pulumi:providers:kubernetes", name: "apps", props: { namespace: "apps" } };
+        assert.match((await messages(inApps))[0], /^.*\nService apps\/api has no spec\.trafficDistribution/);
+        const config: PackConfig = { "service-traffic-distribution": { exemptServices: [{ name: "api", namespace: "apps", reason: "a test exemption" }] } };
+        assert.deepEqual(await messages(inApps, config), [], "exempt in the provider's namespace");
+        inApps.provider.props.namespace = UNKNOWN;
+        assert.deepEqual(await messages(inApps), [], "unknown provider namespace: silent");
+        assert.match((await messages(service({}, { name: "api" })))[0], /Service default\/api has no/, "no provider namespace: default");
+    });
+
     it("is silent when spec, type, clusterIP or trafficDistribution is unknown", async () => {
         assert.deepEqual(await messages(service({ trafficDistribution: UNKNOWN })), []);
         assert.deepEqual(await messages(service({ type: UNKNOWN })), []);

@@ -36,6 +36,13 @@ describe("policies/rules/zone-spread", () => {
         assert.match((await messages(workload("Deployment", 3, spread())))[0], /minDomains unset/);
         assert.deepEqual(await messages(workload("Deployment", 3, spread(2)), { "zone-spread": { zoneCount: 2 } }), []);
     });
+    it("passes when one of several zone constraints holds (a soft one beside a hard one)", async () => {
+        const soft = { topologyKey: zone, maxSkew: 1, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { app: "api" } } };
+        assert.deepEqual(await messages(workload("Deployment", 3, [soft, ...spread(3)])), []);
+        assert.match((await messages(workload("Deployment", 3, [soft, ...spread(2)])))[0], /minDomains 2, below the 3 zones/);
+        assert.match((await messages(workload("Deployment", 3, [soft])))[0], /minDomains unset/, "a soft constraint alone does not hold");
+        assert.deepEqual(await messages(workload("Deployment", 3, [{ ...soft, whenUnsatisfiable: UNKNOWN }, ...spread(2)])), []);
+    });
     it("is silent on unknown replicas, constraints or minDomains", async () => {
         assert.deepEqual(await messages(workload("Deployment", UNKNOWN)), []);
         assert.deepEqual(await messages(workload("Deployment", 3, UNKNOWN)), []);
