@@ -37,7 +37,7 @@ export interface RunOptions {
     policyPackPath: string;
     /** Pack config file for a stack, or undefined when it has none. */
     policyConfigFor: (stackName: string) => string | undefined;
-    /** Receives engine output lines; default writes to stdout. */
+    /** Receives engine output lines; default writes to stdout (the CLI sends them to stderr with --json). */
     write?: (line: string) => void;
 }
 
@@ -48,9 +48,14 @@ export class MissingCliError extends Error {
     }
 }
 
-/** CommandError keeps the CLI result in a field its typings mark private. */
-function commandResult(err: unknown): { stderr?: string; err?: { code?: unknown } } | undefined {
-    return err instanceof CommandError ? (err as unknown as { commandResult?: { stderr?: string; err?: { code?: unknown } } }).commandResult : undefined;
+/**
+ * CommandError keeps the CLI result in a field its typings mark private. For a failed command the
+ * SDK wraps execa's error: the result's `stderr` is execa's message (stderr, then stdout) and the
+ * CLI's own stderr is on `err.stderr`.
+ */
+interface CliResult { stderr?: string; err?: { code?: unknown; stderr?: string } }
+function commandResult(err: unknown): CliResult | undefined {
+    return err instanceof CommandError ? (err as unknown as { commandResult?: CliResult }).commandResult : undefined;
 }
 
 /** The Automation SDK reports a missing binary as a CommandError wrapping spawn's ENOENT. */
@@ -60,7 +65,8 @@ export function isMissingCli(err: unknown): boolean {
 
 /** One line for the summary: the CLI's last stderr line, else the error's first line. */
 function failureMessage(err: unknown): string {
-    const stderr = commandResult(err)?.stderr?.trim();
+    const result = commandResult(err);
+    const stderr = (typeof result?.err?.stderr === "string" ? result.err.stderr : result?.stderr)?.trim();
     if (stderr) return stderr.split("\n").filter((l) => l.trim()).pop()!.trim();
     return (err instanceof Error ? err.message : String(err)).trim().split("\n")[0];
 }
@@ -116,8 +122,7 @@ async function runStack(stackName: string, opts: RunOptions): Promise<StackRepor
         }
     } catch (err) {
         if (isMissingCli(err)) throw new MissingCliError();
-        report.operation = opts.operation;
-        report.failure = failureMessage(err);
+        report.failure = failureMessage(err); // report.operation says which step failed: the preview, or the up after it
     }
     return report;
 }

@@ -1,5 +1,5 @@
 // CLI: npm run ci -- preview|up --stack dev [--stack prod ...] [--parallel N] [--summary FILE] [--json]
-import { existsSync, appendFileSync } from "node:fs";
+import { existsSync, appendFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
@@ -35,8 +35,14 @@ async function main(): Promise<number> {
         usageError(`operation must be preview|up, got ${positionals.join(" ") || "nothing"}`);
     }
     if (!values.stack?.length) usageError("--stack is required");
+    // A mistyped stack would otherwise be created and deployed with every default.
+    const missing = values.stack.filter(stack => !existsSync(path.join(projectRoot, `Pulumi.${stack}.yaml`)));
+    if (missing.length > 0) {
+        const known = readdirSync(projectRoot).map(f => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter(Boolean);
+        usageError(`${missing.map(stack => `--stack ${stack} has no Pulumi.${stack}.yaml`).join("; ")} in ${projectRoot} (stacks here: ${known.join(", ") || "none"})`);
+    }
+    if (!/^[1-9][0-9]*$/.test(values.parallel)) usageError(`--parallel must be a positive integer, got ${values.parallel}`);
     const parallel = Number(values.parallel);
-    if (!Number.isInteger(parallel) || parallel < 1) usageError(`--parallel must be a positive integer, got ${values.parallel}`);
 
     const reports = await runStacks({
         operation: operation as Operation,
@@ -48,6 +54,8 @@ async function main(): Promise<number> {
             const file = path.join(projectRoot, "policies", "config", `${stack}.json`);
             return existsSync(file) ? file : undefined;
         },
+        // --json owns stdout: engine output goes to stderr so the document stays parseable.
+        write: values.json ? (line) => process.stderr.write(line + "\n") : undefined,
     });
     const summaryFile = values.summary ?? process.env.GITHUB_STEP_SUMMARY;
     if (summaryFile) appendFileSync(summaryFile, summaryMarkdown(reports) + "\n");

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import * as automation from "@pulumi/pulumi/automation";
 import type { EngineEvent, PolicyEvent, PreviewOptions, UpOptions } from "@pulumi/pulumi/automation";
@@ -42,9 +44,35 @@ function previewEvents(policies: EngineEvent[]): EngineEvent[] {
     ];
 }
 
-function commandError(stderr: string): Error {
-    const { CommandError, CommandResult } = automation as unknown as Record<string, new (...args: unknown[]) => Error>;
-    return new CommandError(new CommandResult("", stderr, 255));
+/**
+ * A stand-in `pulumi` binary: answers `version`, keeps stacks as marker files, and for preview/up
+ * prints FAKE_STDOUT and FAKE_STDERR and exits FAKE_EXIT (0 by default).
+ */
+function fakePulumiRoot(): string {
+    const root = mkdtempSync(path.join(tmpdir(), "fake-pulumi-"));
+    mkdirSync(path.join(root, "bin"));
+    const script = path.join(root, "bin", "pulumi");
+    writeFileSync(script, [
+        "#!/bin/sh",
+        'case "$1" in',
+        "  version) echo v3.248.0 ;;",
+        '  preview|up) printf "%b" "$FAKE_STDOUT"; printf "%b" "$FAKE_STDERR" >&2; exit "${FAKE_EXIT:-0}" ;;',
+        "esac",
+        "exit 0",
+    ].join("\n"));
+    chmodSync(script, 0o755);
+    return root;
+}
+
+/** The CommandError the Automation SDK really throws when the CLI fails (through its own exec). */
+async function commandError(stdout: string, stderr: string): Promise<Error> {
+    const root = fakePulumiRoot();
+    // run() is what LocalWorkspace calls for every command; the typings leave it out.
+    const cli = await automation.PulumiCommand.get({ root, skipVersionCheck: true }) as unknown as
+        { run(args: string[], cwd: string, env: Record<string, string>): Promise<unknown> };
+    const failure = await cli.run(["up"], root, { FAKE_STDOUT: stdout, FAKE_STDERR: stderr, FAKE_EXIT: "255" }).then(() => undefined, (e: Error) => e);
+    assert.ok(failure instanceof automation.CommandError, "the fake CLI's exit 255 is a CommandError");
+    return failure;
 }
 
 interface Script {
@@ -133,8 +161,9 @@ describe("automation/ci-driver", () => {
         assert.equal(exitCode(reports), 1);
     });
 
-    it("records a failed up (CommandError) by its stderr line and exits 1", async () => {
-        const { opts } = setup({ dev: { upError: commandError("Updating (dev)\nerror: update failed\n") } }, { operation: "up" });
+    it("records a failed up (CommandError) by its last stderr line, not its stdout, and exits 1", async () => {
+        const upError = await commandError("Updating (dev)\n  + resource thing\n", "error: something\nerror: update failed\n");
+        const { opts } = setup({ dev: { upError } }, { operation: "up" });
         const reports = await runStacks(opts);
         assert.equal(reports[0].failure, "error: update failed");
         assert.equal(exitCode(reports), 1);
@@ -163,7 +192,7 @@ describe("automation/ci-driver", () => {
     it("summarises changes, violations by policy and level, and failures", async () => {
         const { opts } = setup({
             dev: { preview: previewEvents([policy("nat-per-az", "mandatory"), policy("nat-per-az", "mandatory"), policy("spread", "warning")]) },
-            prod: { upError: commandError("error: boom") },
+            prod: { upError: await commandError("Updating (prod)\n", "error: boom\n") },
         }, { operation: "up" });
         const reports = await runStacks(opts);
         const md = summaryMarkdown(reports);
@@ -196,6 +225,23 @@ describe("automation/ci (real command)", () => {
     it("exits 2 on usage errors", () => {
         assert.equal(run(["deploy", "--stack", "dev"]).status, 2);
         assert.equal(run(["preview"]).status, 2);
-        assert.equal(run(["preview", "--stack", "dev", "--parallel", "0"]).status, 2);
+        for (const parallel of ["0", "0x2", "1e3", " 2", "-1"]) assert.equal(run(["preview", "--stack", "dev", "--parallel", parallel]).status, 2, parallel);
+    });
+
+    it("exits 2 on a stack without Pulumi.<stack>.yaml instead of creating and deploying it", () => {
+        const r = run(["up", "--stack", "prdo"]);
+        assert.equal(r.status, 2);
+        assert.match(r.stderr, /^--stack prdo has no Pulumi\.prdo\.yaml in .* \(stacks here: dev, prod\)$/m);
+    });
+
+    it("--json keeps stdout one JSON document: engine output goes to stderr", () => {
+        const root = fakePulumiRoot();
+        const r = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "../../automation/ci.ts"), "preview", "--stack", "dev", "--json"], {
+            encoding: "utf8",
+            env: { ...process.env, PATH: `${path.join(root, "bin")}:${process.env.PATH}`, GITHUB_STEP_SUMMARY: "", FAKE_STDOUT: "Previewing (dev)\\n  + resource thing\\n" },
+        });
+        assert.equal(r.status, 0, r.stderr);
+        assert.deepEqual(JSON.parse(r.stdout).stacks.map((s: { stack: string }) => s.stack), ["dev"]);
+        assert.match(r.stderr, /^\[dev\]   \+ resource thing$/m);
     });
 });
