@@ -3,7 +3,7 @@ import { targetGroupTypes } from "../lib/aws-types";
 import { instanceTargetCostNote, TRAFFIC_CONFIG_SCHEMA, TrafficConfig, ZONE_COUNT_CONFIG_SCHEMA } from "../lib/cost-model";
 import { displayName, isKind } from "../lib/kubernetes";
 import { CROSS_AZ_PER_GB_EACH_DIRECTION } from "../lib/prices";
-import { isUnknown, rawProps } from "../lib/unknowns";
+import { at, isUnknown, isUnknownAt, rawProps } from "../lib/unknowns";
 
 const roundTrip = `$${(2 * CROSS_AZ_PER_GB_EACH_DIRECTION).toFixed(2)}/GB round trip`;
 const extraHop = `instance targets add a kube-proxy/NodePort hop, so with N zones every request has a (N-1)/N chance to cross zones at ${roundTrip}`;
@@ -23,7 +23,9 @@ export const lbTargetTypeIp: ResourceValidationPolicy = {
         const costNote = northSouthGb > 0 ? ` ${instanceTargetCostNote(northSouthGb, zoneCount)}` : "";
         const reportViolation = (message: string) => rawReport(message + costNote);
         const props = rawProps(args.props);
-        const annotations = props.metadata?.annotations;
+        // Unknown anywhere on the path (metadata built in an apply, annotations, the value) keeps the rule silent.
+        const annotationUnknown = (key: string) => isUnknownAt(props, "metadata", "annotations", key);
+        const annotation = (key: string) => at(props, "metadata", "annotations", key);
         if (targetGroupTypes.has(args.type)) {
             const targetType = props.targetType;
             if (isUnknown(targetType) || targetType === "ip" || targetType === "lambda" || targetType === "alb") return;
@@ -32,21 +34,24 @@ export const lbTargetTypeIp: ResourceValidationPolicy = {
                 `Fix: set targetType: "ip".`,
             );
         } else if (isKind(args.type, "networking.k8s.io", "Ingress") || isKind(args.type, "extensions", "Ingress")) {
-            if (isUnknown(annotations) || isUnknown(props.spec) || isUnknown(props.spec?.ingressClassName)) return;
-            const ingressClass = props.spec?.ingressClassName ?? annotations?.[legacyIngressClass];
+            if (isUnknownAt(props, "spec", "ingressClassName")) return;
+            const className = props.spec?.ingressClassName;
+            if (className === undefined && annotationUnknown(legacyIngressClass)) return;
+            const ingressClass = className ?? annotation(legacyIngressClass);
             if (ingressClass !== "alb") return;
-            const value = annotations?.[albTargetType];
-            if (value === "ip" || isUnknown(value)) return;
+            if (annotationUnknown(albTargetType)) return;
+            const value = annotation(albTargetType);
+            if (value === "ip") return;
             reportViolation(
-                `Ingress ${displayName(props.metadata, args.name)} (class alb) has ${albTargetType} ${value === undefined ? "unset (instance)" : `'${value}'`}: ${extraHop}. ` +
+                `Ingress ${displayName(at(props, "metadata"), args.name)} (class alb) has ${albTargetType} ${value === undefined ? "unset (instance)" : `'${value}'`}: ${extraHop}. ` +
                 `Fix: annotate ${albTargetType}: ip.`,
             );
         } else if (isKind(args.type, "core", "Service")) {
-            if (isUnknown(annotations) || isUnknown(props.spec) || props.spec?.type !== "LoadBalancer") return;
-            const value = annotations?.[nlbTargetType];
-            if (value === "ip" || isUnknown(value)) return;
+            if (at(props, "spec", "type") !== "LoadBalancer" || annotationUnknown(nlbTargetType)) return;
+            const value = annotation(nlbTargetType);
+            if (value === "ip") return;
             reportViolation(
-                `LoadBalancer Service ${displayName(props.metadata, args.name)} has ${nlbTargetType} ${value === undefined ? "unset (instance)" : `'${value}'`}: ${extraHop}. ` +
+                `LoadBalancer Service ${displayName(at(props, "metadata"), args.name)} has ${nlbTargetType} ${value === undefined ? "unset (instance)" : `'${value}'`}: ${extraHop}. ` +
                 `Fix: annotate ${nlbTargetType}: ip.`,
             );
         }

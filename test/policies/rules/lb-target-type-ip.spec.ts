@@ -57,6 +57,13 @@ describe("policies/rules/lb-target-type-ip", () => {
             f.props.metadata.annotations = UNKNOWN_OBJECT;
             assert.deepEqual(await messages(f), []);
         });
+        it("is silent when the whole metadata is unknown (built in an apply), even with class alb in spec", async () => {
+            for (const unknown of [UNKNOWN, UNKNOWN_OBJECT]) {
+                const f = ingress({});
+                f.props.metadata = unknown;
+                assert.deepEqual(await messages(f), [], unknown);
+            }
+        });
     });
 
     describe("LoadBalancer Service (typed and as from YAML)", () => {
@@ -72,6 +79,16 @@ describe("policies/rules/lb-target-type-ip", () => {
             f.props = { apiVersion: "v1", kind: "Service", ...f.props };
             f.name = "edge-yaml";
             assert.match((await messages(f))[0], /nlb-target-type 'instance'/);
+        });
+        it("is silent when the whole metadata or the annotations are unknown", async () => {
+            for (const unknown of [UNKNOWN, UNKNOWN_OBJECT]) {
+                const whole = lbService({});
+                whole.props.metadata = unknown;
+                assert.deepEqual(await messages(whole), [], unknown);
+                const annotations = lbService({});
+                annotations.props.metadata.annotations = unknown;
+                assert.deepEqual(await messages(annotations), [], unknown);
+            }
         });
     });
 
