@@ -9,7 +9,10 @@ const roundTrip = `$${(2 * CROSS_AZ_PER_GB_EACH_DIRECTION).toFixed(2)}/GB round 
 const extraHop = `instance targets add a kube-proxy/NodePort hop, so with N zones every request has a (N-1)/N chance to cross zones at ${roundTrip}`;
 const albTargetType = "alb.ingress.kubernetes.io/target-type";
 const nlbTargetType = "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type";
+const nlbType = "service.beta.kubernetes.io/aws-load-balancer-type";
 const legacyIngressClass = "kubernetes.io/ingress.class";
+/** spec.loadBalancerClass values AWS load balancers answer to (absent = the cluster's default, AWS's on EKS). */
+const awsLoadBalancerClasses = new Set(["service.k8s.aws/nlb", "eks.amazonaws.com/nlb"]);
 
 /** Load balancers send traffic straight to pod IPs, not through a node port on a random instance. */
 export const lbTargetTypeIp: ResourceValidationPolicy = {
@@ -29,6 +32,8 @@ export const lbTargetTypeIp: ResourceValidationPolicy = {
         if (targetGroupTypes.has(args.type)) {
             const targetType = props.targetType;
             if (isUnknown(targetType) || targetType === "ip" || targetType === "lambda" || targetType === "alb") return;
+            // Gateway Load Balancer target groups front appliance instances by design.
+            if (isUnknown(props.protocol) || props.protocol === "GENEVE") return;
             reportViolation(
                 `Target group '${args.name}' has targetType ${targetType === undefined ? "unset (instance)" : `'${targetType}'`}: ${extraHop}. ` +
                 `Fix: set targetType: "ip".`,
@@ -47,9 +52,14 @@ export const lbTargetTypeIp: ResourceValidationPolicy = {
                 `Fix: annotate ${albTargetType}: ip.`,
             );
         } else if (isKind(args.type, "core", "Service")) {
-            if (at(props, "spec", "type") !== "LoadBalancer" || annotationUnknown(nlbTargetType)) return;
+            if (at(props, "spec", "type") !== "LoadBalancer" || isUnknownAt(props, "spec", "loadBalancerClass")) return;
+            const loadBalancerClass = at(props, "spec", "loadBalancerClass");
+            if (loadBalancerClass !== undefined && !awsLoadBalancerClasses.has(loadBalancerClass as string)) return;
+            if (annotationUnknown(nlbTargetType)) return;
             const value = annotation(nlbTargetType);
             if (value === "ip") return;
+            // The legacy type nlb-ip means IP targets whatever nlb-target-type says (the LBC checks it first).
+            if (annotationUnknown(nlbType) || annotation(nlbType) === "nlb-ip") return;
             reportViolation(
                 `LoadBalancer Service ${displayName(at(props, "metadata"), args.name)} has ${nlbTargetType} ${value === undefined ? "unset (instance)" : `'${value}'`}: ${extraHop}. ` +
                 `Fix: annotate ${nlbTargetType}: ip.`,

@@ -17,8 +17,11 @@ const ingress = (annotations: Record<string, string>, spec: Record<string, unkno
     return { type: "kubernetes:networking.k8s.io/v1:Ingress", name: "web", props: props as Record<string, any> };
 };
 
-const lbService = (annotations: Record<string, string>, type = "LoadBalancer"): Fixture => {
-    const props: k8s.core.v1.ServiceArgs = { metadata: { name: "edge", annotations }, spec: { type, ports: [{ port: 80 }], trafficDistribution: "PreferSameZone" } };
+const lbService = (annotations: Record<string, string>, type = "LoadBalancer", loadBalancerClass?: string): Fixture => {
+    const props: k8s.core.v1.ServiceArgs = {
+        metadata: { name: "edge", annotations },
+        spec: { type, ports: [{ port: 80 }], trafficDistribution: "PreferSameZone", ...(loadBalancerClass !== undefined ? { loadBalancerClass } : {}) },
+    };
     return { type: "kubernetes:core/v1:Service", name: "edge", props: props as Record<string, any> };
 };
 
@@ -35,6 +38,11 @@ describe("policies/rules/lb-target-type-ip", () => {
             });
             it("rejects targetType instance", async () => {
                 assert.match((await messages(targetGroup(type, { targetType: "instance" })))[0], /targetType 'instance'/);
+            });
+            it("does not apply to GENEVE (Gateway Load Balancer appliance) target groups; is silent on an unknown protocol", async () => {
+                assert.deepEqual(await messages(targetGroup(type, { protocol: "GENEVE", port: 6081, targetType: "instance" })), []);
+                assert.deepEqual(await messages(targetGroup(type, { protocol: "GENEVE", port: 6081 })), []);
+                assert.deepEqual(await messages(targetGroup(type, { protocol: UNKNOWN, targetType: "instance" })), []);
             });
         });
     }
@@ -79,6 +87,24 @@ describe("policies/rules/lb-target-type-ip", () => {
             f.props = { apiVersion: "v1", kind: "Service", ...f.props };
             f.name = "edge-yaml";
             assert.match((await messages(f))[0], /nlb-target-type 'instance'/);
+        });
+        it("flags the AWS load balancer classes (service.k8s.aws/nlb, eks.amazonaws.com/nlb) like an unset class", async () => {
+            for (const loadBalancerClass of ["service.k8s.aws/nlb", "eks.amazonaws.com/nlb"]) {
+                const found = await messages(lbService({}, "LoadBalancer", loadBalancerClass));
+                assert.equal(found.length, 1, loadBalancerClass);
+                assert.match(found[0], /LoadBalancer Service default\/edge has service\.beta\.kubernetes\.io\/aws-load-balancer-nlb-target-type unset \(instance\)/);
+                assert.deepEqual(await messages(lbService({ "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip" }, "LoadBalancer", loadBalancerClass)), []);
+            }
+        });
+        it("ignores other load balancer classes (not an AWS load balancer) and is silent on an unknown class", async () => {
+            assert.deepEqual(await messages(lbService({}, "LoadBalancer", "tailscale")), []);
+            assert.deepEqual(await messages(lbService({}, "LoadBalancer", UNKNOWN)), []);
+        });
+        it("passes the legacy aws-load-balancer-type nlb-ip (IP targets); is silent when that type is unknown", async () => {
+            assert.deepEqual(await messages(lbService({ "service.beta.kubernetes.io/aws-load-balancer-type": "nlb-ip" })), []);
+            assert.deepEqual(await messages(lbService({ "service.beta.kubernetes.io/aws-load-balancer-type": "nlb-ip", "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "instance" })), []);
+            assert.deepEqual(await messages(lbService({ "service.beta.kubernetes.io/aws-load-balancer-type": UNKNOWN })), []);
+            assert.match((await messages(lbService({ "service.beta.kubernetes.io/aws-load-balancer-type": "external" })))[0], /nlb-target-type unset \(instance\)/);
         });
         it("is silent when the whole metadata or the annotations are unknown", async () => {
             for (const unknown of [UNKNOWN, UNKNOWN_OBJECT]) {
