@@ -20,7 +20,7 @@ async function main(argv: string[]): Promise<number> {
         ({ values } = parseArgs({
             args: argv,
             options: {
-                stack: { type: "string", default: "dev" },
+                stack: { type: "string", multiple: true, default: ["dev"] },
                 program: { type: "string", default: PROJECT_ROOT },
                 "policy-pack-config": { type: "string" },
                 "policy-pack": { type: "string", default: path.join(PROJECT_ROOT, "policies") },
@@ -33,22 +33,35 @@ async function main(argv: string[]): Promise<number> {
     } catch (error) {
         throw new PreviewError(`${oneLine(error)}; ${USAGE}`);
     }
+    if (values.stack.length > 1) throw new PreviewError(`--stack given ${values.stack.length} times (${values.stack.join(", ")}): one preview runs one stack; ${USAGE}`);
     const absolute = (p: string | undefined) => p === undefined ? undefined : path.resolve(p);
     const result = await runOfflinePreview({
-        stack: values.stack,
+        stack: values.stack[0],
         programDir: absolute(values.program)!,
         packDir: absolute(values["policy-pack"])!,
         policyPackConfig: absolute(values["policy-pack-config"]),
         newStack: values["new-stack"],
     });
-    process.stdout.write((values.json ? jsonReport(result) : humanReport(result)) + "\n");
+    const report = (values.json ? jsonReport(result) : humanReport(result)) + "\n";
+    await new Promise(flushed => process.stdout.write(report, flushed)); // all of it, before process.exit
     return exitCode(result);
 }
 
-main(process.argv.slice(2)).then(
-    code => { process.exitCode = code; },
-    error => {
-        process.stderr.write(`offline preview: ${error instanceof PreviewError ? error.message : oneLine(error)}\n`);
-        process.exitCode = 2;
-    },
-);
+// Taken before any program runs: while one does, runProgram makes process.exit fail the program instead.
+const exit = process.exit.bind(process);
+
+function fail(error: unknown): void {
+    process.stderr.write(`offline preview: ${error instanceof PreviewError ? error.message : oneLine(error)}\n`);
+    exit(2);
+}
+
+// A program's timer may throw after the program returned (runProgram listens while it runs): still
+// the program failing, reported in one line.
+for (const event of ["uncaughtException", "unhandledRejection"] as const) {
+    process.on(event, (error: unknown) => {
+        if (process.listenerCount(event) === 1) fail(new PreviewError(`program failed after it returned: ${oneLine(error)}`));
+    });
+}
+
+// Exit explicitly: a program's timers or sockets must not keep the preview running after its report.
+main(process.argv.slice(2)).then(code => exit(code), fail);

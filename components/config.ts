@@ -543,5 +543,16 @@ function describeIssue(issue: z.core.$ZodIssue): string {
         return `${where} has unknown key ${issue.keys.join(", ")} (${issue.message})`;
     }
     const got = issue.input === undefined ? "nothing" : JSON.stringify(issue.input);
-    return `${key} ${issue.message}, got ${got}`;
+    return `${key} ${ownMessage(issue)}, got ${got}`;
+}
+
+/** What each JSON type is called in a message. */
+const TYPE_NAMES: Record<string, string> = {
+    string: "a string", number: "a number", boolean: "true or false", array: "a list", record: "a mapping of names to values", object: "a mapping",
+};
+
+/** The schema's own message, or for a wrong type that zod words itself ("Invalid input: expected string, ..."), what is allowed. */
+function ownMessage(issue: z.core.$ZodIssue): string {
+    if (issue.code !== "invalid_type" || !issue.message.startsWith("Invalid input")) return issue.message;
+    return `must be ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
 }

@@ -95,6 +95,7 @@ export class PolicyPackClient {
         }
         // The engine address is only used for log messages; there is no engine here, and the pack does not need one to answer.
         const child = spawn(process.execPath, [runner, "127.0.0.1:0", dir], { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+        process.once("exit", () => { if (child.exitCode === null) child.kill(); }); // never outlive the preview, however it ends
         const port = await readPort(child, dir);
         const client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
             "grpc.max_send_message_length": MAX_MESSAGE_BYTES,

@@ -23,7 +23,9 @@ export interface StackSettings {
 const STACK_NAME = /^[A-Za-z0-9_.-]+$/;
 
 export function loadStackSettings(programDir: string, stack: string): StackSettings {
-    const dir = path.resolve(programDir);
+    const resolved = path.resolve(programDir);
+    // The real path: module resolution compares against it (a symlinked project dir would not match).
+    const dir = fs.existsSync(resolved) ? fs.realpathSync(resolved) : resolved;
     const projectFile = path.join(dir, "Pulumi.yaml");
     if (!fs.existsSync(projectFile)) throw new PreviewError(`--program ${programDir} has no Pulumi.yaml: point it at a Pulumi project directory`);
     if (!STACK_NAME.test(stack)) throw new PreviewError(`--stack ${JSON.stringify(stack)} is not a stack name: use letters, digits, - _ .`);
@@ -38,7 +40,11 @@ export function loadStackSettings(programDir: string, stack: string): StackSetti
     const stackYaml = readYaml(stackFile) ?? {};
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
-    for (const [rawKey, value] of Object.entries<unknown>(stackYaml.config ?? {})) {
+    // Project-level values first (Pulumi.yaml `config:`, a value or {default|value, type, ...}); the stack's override them.
+    const projectValues = Object.entries<unknown>(projectYaml.config ?? {})
+        .map(([key, value]) => [key, isDeclaration(value) ? value.value ?? value.default : value] as const)
+        .filter(([, value]) => value !== undefined);
+    for (const [rawKey, value] of [...projectValues, ...Object.entries<unknown>(stackYaml.config ?? {})]) {
         const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
         if (isSecure(value)) {
             secretKeys.push(key);
@@ -64,3 +70,8 @@ function packageName(dir: string): string | undefined {
 }
 
 const isSecure = (value: unknown) => typeof value === "object" && value !== null && "secure" in value;
+
+/** A Pulumi.yaml config declaration (`{type, default, description, ...}` or `{value}`) rather than a plain value. */
+const DECLARATION_KEYS = ["type", "default", "value", "description", "secret", "items"];
+const isDeclaration = (value: unknown): value is { value?: unknown; default?: unknown } =>
+    typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).some(k => DECLARATION_KEYS.includes(k));

@@ -74,6 +74,7 @@ export async function runProgram(stack: StackSettings, options: { newStack?: boo
     await pulumi.runtime.setMocks(mocks, stack.project, stack.stack, true);
     recordRegistrations(settings.getMonitor() as unknown as MockMonitorInternals, resources);
     const restoreResolution = resolveFromProjectAsFallback(stack.programDir);
+    const restoreProcess = isolateFromProcess();
 
     let asyncFailure: unknown;
     const onAsyncFailure = (error: unknown) => { asyncFailure ??= error; };
@@ -94,6 +95,7 @@ export async function runProgram(stack: StackSettings, options: { newStack?: boo
         await new Promise(resolve => setImmediate(resolve));
         process.off("unhandledRejection", onAsyncFailure);
         process.off("uncaughtException", onAsyncFailure);
+        restoreProcess();
         restoreResolution();
     }
     if (asyncFailure !== undefined) throw new PreviewError(`program ${stack.programDir} failed: ${oneLine(asyncFailure)}`);
@@ -129,6 +131,23 @@ function recordRegistrations(monitor: MockMonitorInternals, into: RegisteredReso
         }
         callback(error, response);
     });
+}
+
+/**
+ * While the program runs, what it prints goes to stderr (stdout carries only the report, `--json`
+ * included) and `process.exit` fails the program instead of ending the preview. Returns the undo.
+ */
+function isolateFromProcess(): () => void {
+    const { write } = process.stdout;
+    const { exit } = process;
+    process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+    process.exit = ((code?: number) => {
+        throw new Error(`it called process.exit(${code ?? ""}); a Pulumi program ends by returning`);
+    }) as typeof process.exit;
+    return () => {
+        process.stdout.write = write;
+        process.exit = exit;
+    };
 }
 
 /** A provider reference is `<urn>::<id>`; the URN is everything before the last `::`. */

@@ -20,6 +20,7 @@ const FIXTURES = path.join(ROOT, "test", "fixtures");
 const FIXTURE_PACK = path.join(FIXTURES, "packs", "graph-checks");
 const BAD_LAYOUT = path.join(FIXTURES, "programs", "bad-layout");
 const BROKEN_CONFIG = path.join(FIXTURES, "programs", "broken-config");
+const MISBEHAVING = path.join(FIXTURES, "programs", "misbehaving");
 
 interface Run { code: number | null; stdout: string; stderr: string }
 
@@ -158,6 +159,9 @@ describe("automation/offline-preview (end to end)", function () {
             ["an invalid traffic section", ["--stack", "negative-traffic", "--program", BROKEN_CONFIG], /^offline preview: traffic\.eastWestGbPerMonth must be a number of GB per month, 0 or more, got -5$/],
             ["pack config outside a policy's configSchema", ["--stack", "dev", "--policy-pack", FIXTURE_PACK, "--policy-pack-config", path.join(FIXTURE_PACK, "config", "invalid.json")], /^offline preview: policy pack config is invalid: max-tags: maxTags must be >= 0, got -1$/],
             ["a policy that throws", ["--stack", "ci", "--program", BAD_LAYOUT, "--policy-pack", FIXTURE_PACK, "--policy-pack-config", path.join(FIXTURE_PACK, "config", "throwing.json")], /^offline preview: policy pack analyze failed: Error validating resource with policy 'throws-on-request' from policy pack 'graph-checks@v1\.2\.3': Error: boom on bad-web$/],
+            ["--stack given twice", ["--stack", "dev", "--stack", "prod"], /^offline preview: --stack given 2 times \(dev, prod\): one preview runs one stack/],
+            ["a program that calls process.exit", ["--stack", "exit", "--program", MISBEHAVING, "--policy-pack", FIXTURE_PACK], /^offline preview: program .* failed: it called process\.exit\(3\); a Pulumi program ends by returning$/],
+            ["a program whose timer throws after it returned", ["--stack", "late-throw", "--program", MISBEHAVING, "--policy-pack", FIXTURE_PACK], /^offline preview: program failed after it returned: late boom$/],
             ["pack config naming a policy the pack lacks", ["--stack", "dev", "--policy-pack", FIXTURE_PACK, "--policy-pack-config", path.join(FIXTURE_PACK, "config", "unknown-policy.json")], /names nat-in-route-azz, which pack graph-checks does not have/],
         ];
         before(() => start(...cases.map(([, args]) => args)));
@@ -179,7 +183,8 @@ describe("automation/offline-preview (end to end)", function () {
         let bad: Run;
         let remediated: Run;
         before(async () => {
-            start([...BAD, "--json"], withConfig("remediate.json"), withConfig("overrides.json"), PROD, BAD);
+            start([...BAD, "--json"], withConfig("remediate.json"), withConfig("overrides.json"), PROD, BAD,
+                ...["print", "timer"].map(stack => ["--stack", stack, "--program", MISBEHAVING, "--policy-pack", FIXTURE_PACK, "--json"]));
             bad = await preview(...BAD, "--json");
             remediated = await preview(...withConfig("remediate.json"));
         });
@@ -267,6 +272,17 @@ describe("automation/offline-preview (end to end)", function () {
             assert.deepEqual(lineOf(result, "nat-gateway-hours"), { item: "nat-gateway-hours", before: 32.4, after: 97.2 });
             assert.deepEqual(lineOf(result, "interface-endpoint-hours"), { item: "interface-endpoint-hours", before: 0, after: 86.4 }); // 4 x 3 AZs x 7.20
             assert.deepEqual(lineOf(result, "privatelink-processing"), { item: "privatelink-processing", before: 0, after: 4 }); // 400 GB x 0.01
+        });
+
+        it("keeps stdout for the report: a program's prints go to stderr, its timers do not keep the preview running", async () => {
+            // mode "print" comes from Pulumi.yaml's project-level config default; Pulumi.print.yaml does not set it.
+            for (const stack of ["print", "timer"]) {
+                const run = await preview("--stack", stack, "--program", MISBEHAVING, "--policy-pack", FIXTURE_PACK, "--json");
+                assert.equal(run.code, 0, shows(run));
+                assert.equal(json(run).stack, stack);
+            }
+            const printed = await preview("--stack", "print", "--program", MISBEHAVING, "--policy-pack", FIXTURE_PACK, "--json");
+            assert.equal(printed.stderr, "hello from the program\n");
         });
 
         it("human output: resources by type, violations by policy, the cost table with formula inputs, a verdict", async () => {

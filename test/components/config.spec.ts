@@ -49,6 +49,11 @@ describe("stack config", () => {
         it("unknown key (a typo)", () => rejects({ network: { natGateway: "single" } },
             "cross-az-platform:network has unknown key natGateway (allowed keys: cidr, azCount, availabilityZones, natGateways, endpoints, endpointIngress)"));
         it("unknown section", () => rejects({ netwrok: {} }, /^cross-az-platform has unknown key netwrok \(allowed keys: network/));
+        it("a value of the wrong type, naming the type allowed", () => {
+            rejects({ network: { cidr: 5 } }, "network.cidr must be a string, got 5");
+            rejects({ network: { endpoints: "s3" } }, 'network.endpoints must be a list, got "s3"');
+            rejects({ ecs: { services: { web: {} } } }, "ecs.services.web.image must be a string, got nothing");
+        });
     });
 
     it("reports every problem at once", () => {

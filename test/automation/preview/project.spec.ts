@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { loadStackSettings } from "../../../automation/preview/project";
+
+/** A throwaway Pulumi project: Pulumi.yaml and Pulumi.ci.yaml with the given texts. */
+function project(projectYaml: string, stackYaml: string): string {
+    const dir = mkdtempSync(path.join(tmpdir(), "project-"));
+    writeFileSync(path.join(dir, "Pulumi.yaml"), projectYaml);
+    writeFileSync(path.join(dir, "Pulumi.ci.yaml"), stackYaml);
+    return dir;
+}
+
+describe("automation/preview/project loadStackSettings", () => {
+    it("takes project-level config from Pulumi.yaml (values and defaults), the stack's values over them", () => {
+        const dir = project([
+            "name: shop", "runtime: nodejs", "config:",
+            "  plain: fromProject", "  declared: { type: string, default: fromDefault }", "  withValue: { value: { a: 1 } }",
+            "  overridden: { type: string, default: lost }", "  aws:region: eu-west-1", "  noDefault: { type: string }",
+        ].join("\n"), "config:\n  overridden: fromStack\n  aws:region: us-east-1\n");
+        assert.deepEqual(loadStackSettings(dir, "ci").config, {
+            "shop:plain": "fromProject", "shop:declared": "fromDefault", "shop:withValue": '{"a":1}',
+            "shop:overridden": "fromStack", "aws:region": "us-east-1",
+        });
+    });
+
+    it("resolves a symlinked program directory to its real path", () => {
+        const dir = project("name: shop\nruntime: nodejs\n", "config: {}\n");
+        const link = path.join(mkdtempSync(path.join(tmpdir(), "link-")), "shop");
+        symlinkSync(dir, link);
+        assert.equal(loadStackSettings(link, "ci").programDir, realpathSync(dir));
+    });
+});
