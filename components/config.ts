@@ -124,6 +124,9 @@ const measurementSchema = section({
 
 /** Retention values CloudWatch Logs accepts (days). */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+/** A CloudWatch Logs retention in days, one of the values CloudWatch accepts. */
+const logRetentionDays = (days: (typeof LOG_RETENTION_DAYS)[number]) =>
+    z.number().refine(d => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `must be one of ${LOG_RETENTION_DAYS.join("|")}`).default(days);
 /** Environment names that look like credentials: these belong in `secrets`, never in plain text. */
 const SECRET_LOOKING_NAME = /(^|_)(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?)(_|$)/i;
 /** Secrets Manager secret or SSM parameter ARNs: the only sources ECS can inject as secrets. */
@@ -221,7 +224,7 @@ const fargateServiceSchema = section({
     /** Non-essential sidecar containers. */
     sidecars: z.array(sidecarSchema).default([]),
     /** CloudWatch log group retention in days. */
-    logRetentionDays: z.number().refine(d => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `must be one of ${LOG_RETENTION_DAYS.join("|")}`).default(30),
+    logRetentionDays: logRetentionDays(30),
     /** The service's ALB. */
     loadBalancer: loadBalancerSchema.default(() => loadBalancerSchema.parse({})),
     /** Rolling update bounds, percent of desiredCount. */
@@ -303,6 +306,8 @@ export const eksSchema = section({
     clusterCreatorAdmin: z.boolean({ error: "must be true or false" }).default(false),
     /** Envelope-encrypt Kubernetes secrets with a customer-managed KMS key (rotation on). */
     secretsEncryption: z.boolean({ error: "must be true or false" }).default(false),
+    /** Days CloudWatch keeps the control-plane logs (api, audit, authenticator); EKS's own log group would keep them forever. */
+    logRetentionDays: logRetentionDays(30),
     /** Custom Auto Mode node pools beside the built-in general-purpose and system pools. */
     nodePools: section({
         /** arm64 on-demand pool (c/m/r, weight 10): Graviton price-performance. Images must be multi-arch. */

@@ -24,6 +24,8 @@ export interface AutoModeClusterArgs {
     clusterCreatorAdmin: boolean;
     /** Envelope-encrypt secrets with a customer-managed KMS key (rotation on); default false. */
     secretsEncryption: boolean;
+    /** Days the control-plane log group keeps its logs; default 30. */
+    logRetentionDays: number;
     /** Custom node pools: Graviton (arm64, weight 10) and Spot (weight 80); both off by default. */
     nodePools: EksConfig["nodePools"];
     /** metrics-server and amazon-cloudwatch-observability add-ons; both on by default. */
@@ -54,6 +56,11 @@ const NODE_POOL_API_VERSION = "karpenter.sh/v1";
 /** A managed policy ARN in the current partition (aws, aws-cn, aws-us-gov). */
 const managedPolicyArn = (partition: pulumi.Input<string>, policy: string) =>
     pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}`;
+
+/** `<project>-<stack>-<name>`, as EKS allows (letters, digits, - and _, at most 100): unique per stack in an account. */
+export function eksClusterName(name: string): string {
+    return `${pulumi.getProject()}-${pulumi.getStack()}-${name}`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 100);
+}
 
 /** A trust policy letting an AWS service assume the role, with session tags (EKS and Pod Identity tag sessions). */
 const serviceTrustPolicy = (service: string) => JSON.stringify({
@@ -105,9 +112,20 @@ export class AutoModeCluster extends pulumi.ComponentResource {
             }, parent)
             : undefined;
 
+        // EKS writes control-plane logs to /aws/eks/<cluster>/cluster and, if that group does not
+        // exist yet, creates it with no expiry. Declaring it first bounds the retention; that needs
+        // the cluster's name before the cluster exists, so it is derived, not auto-named.
+        const clusterName = eksClusterName(name);
+        const controlPlaneLogs = new aws.cloudwatch.LogGroup(`${name}-control-plane`, {
+            name: `/aws/eks/${clusterName}/cluster`,
+            retentionInDays: args.logRetentionDays,
+            tags,
+        }, parent);
+
         // The three Auto Mode switches are literals, always known together: a mix of known and
         // unknown values here is a known way to fail preview.
         const cluster = new aws.eks.Cluster(name, {
+            name: clusterName,
             version: args.version,
             roleArn: clusterRole.arn,
             bootstrapSelfManagedAddons: false,
@@ -131,7 +149,7 @@ export class AutoModeCluster extends pulumi.ComponentResource {
             enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
             encryptionConfig: secretsKey ? { resources: ["secrets"], provider: { keyArn: secretsKey.arn } } : undefined,
             tags,
-        }, { parent: this, dependsOn: [...clusterRoleAttachments, ...nodeRoleAttachments] });
+        }, { parent: this, dependsOn: [...clusterRoleAttachments, ...nodeRoleAttachments, controlPlaneLogs] });
 
         const adminAccess: pulumi.Resource[] = [];
         if (args.adminPrincipalArn) {

@@ -32,7 +32,7 @@ describe("index.ts: eks and services wiring", () => {
         assert.deepEqual(one(registered, "aws:eks/cluster:Cluster").inputs.vpcConfig.subnetIds, privateSubnets);
         assert.deepEqual(outputs.serviceHosts, ["frontend.shop.svc.cluster.local", "backend.shop.svc.cluster.local"]);
         assert.equal(await pulumi.isSecret(outputs.kubeconfig), true);
-        assert.match(await valueOf(outputs.eksClusterName as pulumi.Output<string>), /^eks-/);
+        assert.equal(await valueOf(outputs.eksClusterName as pulumi.Output<string>), "cross-az-platform-test-eks");
     });
 
     it("prod: the measurement runs on the cluster over the network's zones and exports its kubectl commands", async () => {

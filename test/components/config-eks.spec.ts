@@ -14,6 +14,7 @@ describe("config: eks", () => {
             endpointPublicAccessCidrs: [],
             clusterCreatorAdmin: false,
             secretsEncryption: false,
+            logRetentionDays: 30,
             nodePools: { graviton: false, spot: false },
             addons: { metricsServer: true, cloudwatchObservability: true },
         });

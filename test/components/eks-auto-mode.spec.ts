@@ -155,7 +155,17 @@ describe("AutoModeCluster", () => {
         assert.equal(kubeconfig.clusters[0].cluster["certificate-authority-data"], "Q0EtREFUQQ==");
         const exec = kubeconfig.users[0].user.exec;
         assert.equal(exec.command, "aws");
-        assert.deepEqual(exec.args, ["eks", "get-token", "--cluster-name", "eks-1234567", "--region", "us-east-1", "--role-arn", ADMIN]);
+        assert.deepEqual(exec.args, ["eks", "get-token", "--cluster-name", "cross-az-platform-test-eks", "--region", "us-east-1", "--role-arn", ADMIN]);
+    });
+
+    it("names the cluster <project>-<stack>-<name> and declares its control-plane log group with a retention", async () => {
+        const { registered } = await build({ logRetentionDays: 90 });
+        const cluster = one(registered, "aws:eks/cluster:Cluster");
+        assert.equal(cluster.inputs.name, "cross-az-platform-test-eks");
+        assert.deepEqual(cluster.inputs.enabledClusterLogTypes, ["api", "audit", "authenticator"]);
+        const logGroup = one(registered, "aws:cloudwatch/logGroup:LogGroup");
+        assert.deepEqual([logGroup.inputs.name, logGroup.inputs.retentionInDays], ["/aws/eks/cross-az-platform-test-eks/cluster", 90]);
+        assert.equal(one((await build()).registered, "aws:cloudwatch/logGroup:LogGroup").inputs.retentionInDays, 30, "default 30 days");
     });
 
     it("declares every in-cluster resource with the cluster's Kubernetes provider", async () => {
