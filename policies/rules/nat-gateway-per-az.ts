@@ -1,7 +1,7 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { natGatewayType, vpcEndpointType } from "../lib/aws-types";
 import { endpointLayoutOf, natGatewayPerAzCostNote, TRAFFIC_CONFIG_SCHEMA, TrafficConfig, trafficProfile } from "../lib/cost-model";
-import { isPrivate, natGatewayZone, SubnetFacts, subnetFacts } from "../lib/network-graph";
+import { isPrivate, natGatewayZone, routeTableLabel, SubnetFacts, subnetFacts } from "../lib/network-graph";
 import { CROSS_AZ_PER_GB_EACH_DIRECTION, NAT_PROCESSING_PER_GB } from "../lib/prices";
 import { isUnknown, rawProps } from "../lib/unknowns";
 
@@ -29,11 +29,16 @@ export const natGatewayPerAz: StackValidationPolicy = {
         const { traffic } = args.getConfig<{ traffic?: TrafficConfig }>();
         const costNote = traffic ? ` ${priceOfCrossedZones(args.resources, facts, crossed.map(c => c.fact), traffic)}` : "";
         for (const { fact, nat, natZone } of crossed) {
+            // A subnet on the main table shares it with the VPC's other unassociated subnets: it needs a table of its own.
+            const route = fact.usesMainTable && fact.routeTable
+                ? `associate this subnet with a route table of its own whose 0.0.0.0/0 goes to it (it has no RouteTableAssociation and uses ` +
+                  `the main route table of VPC '${fact.vpc?.name ?? fact.vpcKey}'${fact.routeTable.resource ? `, ${routeTableLabel(fact.routeTable)}` : ""}).`
+                : "route this subnet's table to it.";
             reportViolation(
                 `Subnet '${fact.subnet.name}' in ${fact.availabilityZone} sends 0.0.0.0/0 to NAT gateway '${nat.name}' in ${natZone}: ` +
                 `its egress crosses zones at $${(2 * CROSS_AZ_PER_GB_EACH_DIRECTION).toFixed(2)}/GB round trip on top of ` +
                 `$${NAT_PROCESSING_PER_GB}/GB NAT processing, and ${fact.availabilityZone} loses egress when ${natZone} fails. ` +
-                `Fix: give ${fact.availabilityZone} its own NAT gateway (network.natGateways: perAz) and route this subnet's table to it.` +
+                `Fix: give ${fact.availabilityZone} its own NAT gateway (network.natGateways: perAz) and ${route}` +
                 costNote,
                 fact.subnet.urn,
             );

@@ -53,6 +53,52 @@ describe("automation/preview/cost-layout", () => {
         });
     }
 
+    describe("private subnets with no RouteTableAssociation use the VPC's main route table", () => {
+        /** One NAT in a; private subnets a/b/c with no association; the main table's 0.0.0.0/0 declared by `main`. */
+        function mainTableNetwork(knownIds: boolean, main: (g: ReturnType<typeof graph>, vpc: GraphResource, nat: GraphResource) => void) {
+            const g = graph(knownIds);
+            const vpc = g.add("aws:ec2/vpc:Vpc", "vpc", {});
+            const igw = g.add("aws:ec2/internetGateway:InternetGateway", "igw", {});
+            const publicTable = g.add("aws:ec2/routeTable:RouteTable", "public", {}, { vpcId: vpc });
+            g.add("aws:ec2/route:Route", "public-default", { destinationCidrBlock: "0.0.0.0/0" }, { routeTableId: publicTable, gatewayId: igw });
+            const publicSubnet = g.add("aws:ec2/subnet:Subnet", "public-a", { availabilityZone: "us-east-1a" }, { vpcId: vpc });
+            g.add("aws:ec2/routeTableAssociation:RouteTableAssociation", "public-a", {}, { subnetId: publicSubnet, routeTableId: publicTable });
+            const nat = g.add("aws:ec2/natGateway:NatGateway", "nat-a", {}, { subnetId: publicSubnet });
+            for (const az of ["a", "b", "c"]) g.add("aws:ec2/subnet:Subnet", `private-${az}`, { availabilityZone: `us-east-1${az}` }, { vpcId: vpc });
+            main(g, vpc, nat);
+            return costLayoutFromGraph(g.resources, noTraffic).layout;
+        }
+        // The Vpc's mainRouteTableId/defaultRouteTableId are outputs: the offline preview's inputs never carry them, so the reference is the dependency on the Vpc.
+        const onVpc = (r: GraphResource, key: string, vpc: GraphResource) => { delete r.inputs[key]; r.propertyDependencies[key] = [vpc.urn]; return r; };
+        for (const knownIds of [true, false]) {
+            it(`aws.ec2.DefaultRouteTable routes${knownIds ? "" : ", ids unknown"}`, () => {
+                const layout = mainTableNetwork(knownIds, (g, vpc, nat) => {
+                    const table = g.add("aws:ec2/defaultRouteTable:DefaultRouteTable", "main", { routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }] });
+                    onVpc(table, "defaultRouteTableId", vpc).propertyDependencies.routes = [nat.urn];
+                });
+                assert.equal(layout.azsWithoutOwnNat, 2);
+                assert.equal(layout.zoneCount, 3);
+            });
+            it(`an aws.ec2.Route on vpc.mainRouteTableId${knownIds ? "" : ", ids unknown"}`, () => {
+                const layout = mainTableNetwork(knownIds, (g, vpc, nat) => {
+                    onVpc(g.add("aws:ec2/route:Route", "main-default", { destinationCidrBlock: "0.0.0.0/0" }, { natGatewayId: nat }), "routeTableId", vpc);
+                });
+                assert.equal(layout.azsWithoutOwnNat, 2);
+            });
+            it(`a MainRouteTableAssociation${knownIds ? "" : ", ids unknown"}`, () => {
+                const layout = mainTableNetwork(knownIds, (g, vpc, nat) => {
+                    const table = g.add("aws:ec2/routeTable:RouteTable", "private", {}, { vpcId: vpc });
+                    g.add("aws:ec2/route:Route", "private-default", { destinationCidrBlock: "0.0.0.0/0" }, { routeTableId: table, natGatewayId: nat });
+                    g.add("aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation", "main", {}, { vpcId: vpc, routeTableId: table });
+                });
+                assert.equal(layout.azsWithoutOwnNat, 2);
+            });
+        }
+        it("a main table with no default route sends nothing through a NAT", () => {
+            assert.equal(mainTableNetwork(true, () => undefined).azsWithoutOwnNat, 0);
+        });
+    });
+
     it("reads gateway and interface endpoints with the AZs each spans", () => {
         const { layout } = costLayoutFromGraph(network(true, ["a"], [
             { serviceName: "com.amazonaws.us-east-1.s3", vpcEndpointType: "Gateway" },

@@ -50,6 +50,51 @@ describe("policies/rules/nat-gateway-per-az", () => {
         assert.match(found[0].message, /'private-1' in us-east-1b/);
     });
 
+    describe("subnets with no RouteTableAssociation use the VPC's main route table", () => {
+        for (const privateRouting of ["defaultRouteTable", "mainRoute"] as const) {
+            for (const knownIds of [false, true]) {
+                it(`${privateRouting === "defaultRouteTable" ? "aws.ec2.DefaultRouteTable routes" : "an aws.ec2.Route on vpc.mainRouteTableId"}${knownIds ? ", known ids" : ", during preview"}`, async () => {
+                    const found = await violations(network({ nat: "single", privateRouting, knownIds }));
+                    assert.deepEqual(found.map(d => d.urn!.split("::").pop()), ["private-1", "private-2"]);
+                    assert.match(found[0].message, /Subnet 'private-1' in us-east-1b sends 0\.0\.0\.0\/0 to NAT gateway 'nat-0' in us-east-1a/);
+                    assert.match(found[0].message, /associate this subnet with a route table of its own.*no RouteTableAssociation and uses the main route table of VPC 'vpc'/);
+                });
+            }
+        }
+        it("a Route on vpc.defaultRouteTableId is the same table", async () => {
+            const fixtures = network({ nat: "single", privateRouting: "mainRoute", knownIds: true });
+            delete named(fixtures, "vpc").props.mainRouteTableId; // only defaultRouteTableId known
+            assert.equal((await violations(fixtures)).length, 2);
+        });
+        it("passes a main table routed to a regional NAT gateway, and a VPC whose main table has no default route", async () => {
+            assert.deepEqual(await violations(network({ nat: "regional", privateRouting: "defaultRouteTable" })), []);
+            assert.deepEqual(await violations(network({ nat: "none", privateRouting: "defaultRouteTable" })), []);
+        });
+        it("a MainRouteTableAssociation replaces the default table as main", async () => {
+            const fixtures = network({ nat: "single", privateRouting: "defaultRouteTable" });
+            fixtures.push({ type: "aws:ec2/routeTable:RouteTable", name: "other-main", props: { vpcId: UNKNOWN }, propertyDependencies: { vpcId: ["vpc"] } });
+            fixtures.push({ type: "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation", name: "main", props: { vpcId: UNKNOWN, routeTableId: UNKNOWN }, propertyDependencies: { vpcId: ["vpc"], routeTableId: ["other-main"] } });
+            assert.deepEqual(await violations(fixtures), []);
+        });
+        describe("unknowns stay silent", () => {
+            const cases: [string, Parameters<typeof network>[0], (f: Fixture[]) => void][] = [
+                ["DefaultRouteTable defaultRouteTableId unknown, no dependency", { privateRouting: "defaultRouteTable" }, f => { named(f, "main-rt").propertyDependencies = { routes: ["nat-0"] }; }],
+                ["DefaultRouteTable defaultRouteTableId known but the VPC's output unknown", { privateRouting: "defaultRouteTable", knownIds: true }, f => { named(f, "vpc").props.mainRouteTableId = UNKNOWN; named(f, "vpc").props.defaultRouteTableId = UNKNOWN; }],
+                ["Route routeTableId unknown, no dependency", { privateRouting: "mainRoute" }, f => { named(f, "main-default").propertyDependencies = { natGatewayId: ["nat-0"] }; }],
+                ["Route routeTableId known but the VPC's output unknown", { privateRouting: "mainRoute", knownIds: true }, f => { named(f, "vpc").props.mainRouteTableId = UNKNOWN; named(f, "vpc").props.defaultRouteTableId = UNKNOWN; }],
+                ["main table's inline routes unknown", { privateRouting: "defaultRouteTable" }, f => { named(f, "main-rt").props.routes = UNKNOWN; }],
+                ["a MainRouteTableAssociation whose VPC is unknown", { privateRouting: "defaultRouteTable" }, f => { f.push({ type: "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation", name: "main", props: { vpcId: UNKNOWN, routeTableId: UNKNOWN }, propertyDependencies: { routeTableId: ["public-rt"] } }); }],
+            ];
+            for (const [label, options, mutate] of cases) {
+                it(label, async () => {
+                    const fixtures = network({ nat: "single", ...options });
+                    mutate(fixtures);
+                    assert.deepEqual(await violations(fixtures), []);
+                });
+            }
+        });
+    });
+
     describe("unknown values stay silent (no violation, no can't-run diagnostic)", () => {
         const cases: [string, (f: Fixture[]) => void][] = [
             ["NAT subnetId unknown and no dependency", f => { named(f, "nat-0").propertyDependencies = {}; }],
