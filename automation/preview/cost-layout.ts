@@ -6,6 +6,7 @@
  * assumed to be the default (random routing, instance targets) and said so in a note.
  */
 import { CostLayout, endpointLayoutOf } from "../../policies/lib/cost-model";
+import { sameZone, zoneOf } from "../../policies/lib/network-graph";
 
 /** A resource with plain inputs (secrets unwrapped, unknowns undefined). */
 export interface GraphResource {
@@ -40,7 +41,9 @@ export function costLayoutFromGraph(resources: GraphResource[], eastWest: EastWe
     const graph = new Graph(resources);
     const notes: string[] = [];
 
-    const subnetAz = (subnet: GraphResource | undefined) => subnet?.inputs.availabilityZone ?? subnet?.inputs.availabilityZoneId as string | undefined;
+    // A zone is an AZ name or an AZ id, as the subnet gives it (the pack's rule: a name and an id are not compared).
+    const subnetZone = (subnet: GraphResource | undefined) => subnet ? zoneOf(subnet.inputs) : undefined;
+    const subnetAz = (subnet: GraphResource | undefined) => subnetZone(subnet)?.name ?? subnetZone(subnet)?.id;
     const subnets = graph.ofType(t => t === "aws:ec2/subnet:Subnet");
     const tableOfSubnet = new Map<GraphResource, GraphResource>();
     for (const association of graph.ofType(t => t === "aws:ec2/routeTableAssociation:RouteTableAssociation")) {
@@ -76,9 +79,9 @@ export function costLayoutFromGraph(resources: GraphResource[], eastWest: EastWe
     for (const subnet of privateSubnets) {
         const target = defaultRouteTarget.get(tableOfSubnet.get(subnet)!);
         if (target?.type !== "aws:ec2/natGateway:NatGateway") continue;
-        const natAz = subnetAz(graph.ref(target, "subnetId"));
-        const az = subnetAz(subnet);
-        if (az && natAz && az !== natAz) crossZoneAzs.add(az);
+        const natZone = subnetZone(graph.ref(target, "subnetId"));
+        const zone = subnetZone(subnet);
+        if (zone && natZone && sameZone(zone, natZone) === false) crossZoneAzs.add(subnetAz(subnet)!);
     }
 
     return {

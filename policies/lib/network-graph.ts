@@ -42,13 +42,42 @@ export function routeTableLabel(table: RouteTableNode): string {
     return `the main route table of VPC '${table.defaultOf?.name}'`;
 }
 
+/**
+ * Where a subnet is: the AZ name (`availabilityZone`) and/or the AZ id (`availabilityZoneId`) it
+ * gives, whichever are known. Names map to ids per account, so a name and an id cannot be compared offline.
+ */
+export interface Zone {
+    name?: string;
+    id?: string;
+}
+
+/** The zone a subnet's props give; undefined when neither is known. */
+export function zoneOf(props: Record<string, any>): Zone | undefined {
+    const name = knownString(props.availabilityZone);
+    const id = knownString(props.availabilityZoneId);
+    return name !== undefined || id !== undefined ? { name, id } : undefined;
+}
+
+/** Whether two zones are the same AZ: by name when both have one, else by id; undefined when it cannot be told. */
+export function sameZone(a: Zone, b: Zone): boolean | undefined {
+    if (a.name !== undefined && b.name !== undefined) return a.name === b.name;
+    if (a.id !== undefined && b.id !== undefined) return a.id === b.id;
+    return undefined;
+}
+
+/** How a message names a zone: as the program gave it. */
+export function zoneLabel(zone: Zone): string {
+    return zone.name ?? zone.id ?? "an unknown AZ";
+}
+
 /** One subnet with what the pack needs to know about it. */
 export interface SubnetFacts {
     subnet: PolicyResource;
     /** The VPC resource, or a known vpc id, or undefined when unresolved. */
     vpcKey?: string;
     vpc?: PolicyResource;
-    availabilityZone?: string;
+    /** Its AZ; undefined when unknown (or not given: AWS picks one). */
+    zone?: Zone;
     /** The route table the subnet uses; undefined when it cannot be told. */
     routeTable?: RouteTableNode;
     /** True when no RouteTableAssociation names the subnet: it uses its VPC's main route table. */
@@ -219,17 +248,17 @@ export function networkGraph(resources: PolicyResource[]): NetworkGraph {
         const vpcKey = vpc?.urn ?? knownString(props.vpcId);
         const usesMainTable = !tableOfSubnet.has(subnet);
         const routeTable = !usesMainTable ? tableOfSubnet.get(subnet) : unresolvedAssociation ? undefined : mainTable(vpc, vpcKey);
-        return { subnet, vpc, vpcKey, availabilityZone: knownString(props.availabilityZone), routeTable, usesMainTable, defaultRoute: tableRoute(routeTable) };
+        return { subnet, vpc, vpcKey, zone: zoneOf(props), routeTable, usesMainTable, defaultRoute: tableRoute(routeTable) };
     });
     return { facts, routeTableOf: (holder, property) => routeTableOf(holder, property), routeTablesOf };
 }
 
 /** The AZ a NAT gateway serves: "regional" for availabilityMode regional, else its subnet's AZ. */
-export function natGatewayZone(nat: PolicyResource, facts: SubnetFacts[]): string | undefined {
+export function natGatewayZone(nat: PolicyResource, facts: SubnetFacts[]): Zone | "regional" | undefined {
     const props = rawProps(nat.props);
     if (props.availabilityMode === "regional") return "regional";
     const subnet = resolveReference(nat, "subnetId", facts.map(f => f.subnet));
-    return facts.find(f => f.subnet === subnet)?.availabilityZone;
+    return facts.find(f => f.subnet === subnet)?.zone;
 }
 
 /** Private means the default route does not go to an internet gateway (or there is none). */

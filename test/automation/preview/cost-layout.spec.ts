@@ -16,19 +16,22 @@ function graph(knownIds: boolean) {
     return { resources, add };
 }
 
-function network(knownIds: boolean, natAzs: string[], endpoints: Record<string, any>[] = []) {
+/** `placement` says how subnets give their AZ: by name (default), or by AZ id for all or only the private ones. */
+function network(knownIds: boolean, natAzs: string[], endpoints: Record<string, any>[] = [], placement: "names" | "ids" | "private-ids" = "names") {
     const g = graph(knownIds);
     const azs = ["a", "b", "c"];
+    const zone = (az: string, isPrivate: boolean) => placement === "ids" || placement === "private-ids" && isPrivate
+        ? { availabilityZoneId: `use1-az${azs.indexOf(az) + 1}` } : { availabilityZone: `us-east-1${az}` };
     const igw = g.add("aws:ec2/internetGateway:InternetGateway", "igw", {});
     const publicTable = g.add("aws:ec2/routeTable:RouteTable", "public", {});
     g.add("aws:ec2/route:Route", "public-default", { destinationCidrBlock: "0.0.0.0/0" }, { routeTableId: publicTable, gatewayId: igw });
     const nats = new Map(azs.map(az => {
-        const subnet = g.add("aws:ec2/subnet:Subnet", `public-${az}`, { availabilityZone: `us-east-1${az}` });
+        const subnet = g.add("aws:ec2/subnet:Subnet", `public-${az}`, zone(az, false));
         g.add("aws:ec2/routeTableAssociation:RouteTableAssociation", `public-${az}`, {}, { subnetId: subnet, routeTableId: publicTable });
         return [az, natAzs.includes(az) ? g.add("aws:ec2/natGateway:NatGateway", `nat-${az}`, {}, { subnetId: subnet }) : undefined];
     }));
     for (const az of azs) {
-        const subnet = g.add("aws:ec2/subnet:Subnet", `private-${az}`, { availabilityZone: `us-east-1${az}` });
+        const subnet = g.add("aws:ec2/subnet:Subnet", `private-${az}`, zone(az, true));
         const table = g.add("aws:ec2/routeTable:RouteTable", `private-${az}`, {});
         g.add("aws:ec2/routeTableAssociation:RouteTableAssociation", `private-${az}`, {}, { subnetId: subnet, routeTableId: table });
         g.add("aws:ec2/route:Route", `private-${az}-default`, { destinationCidrBlock: "0.0.0.0/0" }, { routeTableId: table, natGatewayId: nats.get(az) ?? nats.get(natAzs[0])! });
@@ -52,6 +55,14 @@ describe("automation/preview/cost-layout", () => {
             });
         });
     }
+
+    it("compares AZ ids when both subnets give one; an AZ name against an AZ id is not counted as crossing", () => {
+        assert.equal(costLayoutFromGraph(network(true, ["a"], [], "ids").resources, noTraffic).layout.azsWithoutOwnNat, 2);
+        assert.equal(costLayoutFromGraph(network(true, ["a", "b", "c"], [], "ids").resources, noTraffic).layout.azsWithoutOwnNat, 0);
+        assert.equal(costLayoutFromGraph(network(true, ["a", "b", "c"], [], "private-ids").resources, noTraffic).layout.azsWithoutOwnNat, 0);
+        assert.equal(costLayoutFromGraph(network(true, ["a"], [], "private-ids").resources, noTraffic).layout.azsWithoutOwnNat, 0);
+        assert.equal(costLayoutFromGraph(network(true, ["a"], [], "private-ids").resources, noTraffic).layout.zoneCount, 3);
+    });
 
     describe("private subnets with no RouteTableAssociation use the VPC's main route table", () => {
         /** One NAT in a; private subnets a/b/c with no association; the main table's 0.0.0.0/0 declared by `main`. */

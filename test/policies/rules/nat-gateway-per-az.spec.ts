@@ -95,6 +95,34 @@ describe("policies/rules/nat-gateway-per-az", () => {
         });
     });
 
+    describe("subnets placed by availabilityZoneId", () => {
+        const zoneIds = ["use1-az1", "use1-az2", "use1-az4"];
+        it("compares AZ ids when the subnet and the NAT's subnet both give one, and names them as given", async () => {
+            for (const knownIds of [false, true]) {
+                const found = await violations(network({ nat: "single", zoneIds, knownIds }));
+                assert.deepEqual(found.map(d => d.urn!.split("::").pop()), ["private-1", "private-2"]);
+                assert.match(found[0].message, /Subnet 'private-1' in use1-az2 sends 0\.0\.0\.0\/0 to NAT gateway 'nat-0' in use1-az1: .*Fix: give use1-az2 its own NAT gateway/);
+            }
+            assert.deepEqual(await violations(network({ nat: "perAz", zoneIds })), []);
+        });
+        it("is silent when one side gives an AZ name and the other an AZ id (the mapping is per account)", async () => {
+            assert.deepEqual(await violations(network({ nat: "single", zoneIds, zoneIdsOn: "private" })), []);
+            assert.deepEqual(await violations(network({ nat: "perAz", zoneIds, zoneIdsOn: "private" })), []);
+        });
+        it("compares names when both subnets carry both (outputs after an update)", async () => {
+            const fixtures = network({ nat: "single", knownIds: true });
+            fixtures.filter(f => f.type === "aws:ec2/subnet:Subnet").forEach((f, i) => { f.props.availabilityZoneId = ["use1-az1", "use1-az2", "use1-az4"][i % 3]; });
+            assert.equal((await violations(fixtures)).length, 2);
+        });
+        it("is silent on an unknown availabilityZoneId", async () => {
+            const fixtures = network({ nat: "single", zoneIds });
+            named(fixtures, "private-1").props.availabilityZoneId = UNKNOWN;
+            assert.deepEqual((await violations(fixtures)).map(d => d.urn!.split("::").pop()), ["private-2"]);
+            named(fixtures, "public-0").props.availabilityZoneId = UNKNOWN;
+            assert.deepEqual(await violations(fixtures), []);
+        });
+    });
+
     describe("unknown values stay silent (no violation, no can't-run diagnostic)", () => {
         const cases: [string, (f: Fixture[]) => void][] = [
             ["NAT subnetId unknown and no dependency", f => { named(f, "nat-0").propertyDependencies = {}; }],
