@@ -126,6 +126,10 @@ export function networkGraph(resources: PolicyResource[]): NetworkGraph {
         const props = rawProps(v.props);
         return props.defaultRouteTableId === id || props.mainRouteTableId === id;
     });
+    const mainTableIdsKnown = vpcs.every(v => {
+        const props = rawProps(v.props);
+        return knownString(props.defaultRouteTableId) !== undefined || knownString(props.mainRouteTableId) !== undefined;
+    });
     // A DefaultRouteTable whose VPC cannot be told might adopt any VPC's default table.
     let unresolvedDefaultTable = false;
     for (const table of tableResources) {
@@ -169,7 +173,9 @@ export function networkGraph(resources: PolicyResource[]): NetworkGraph {
             const id = knownString(element);
             if (id === undefined) { unknown = true; continue; }
             const table = routeTableWithId(id);
-            if (table) found.add(table); // an id of no table in the stack is a table the stack does not declare
+            if (table) found.add(table);
+            // An id of no declared table: another VPC's table, or a VPC's main table whose id is not known yet.
+            else if (!mainTableIdsKnown) unknown = true;
         }
         // Unknown elements come from the resources the property depends on: tell them only when each is a route table.
         if (unknown && (fromDependencies.length === 0 || fromDependencies.some(t => t === undefined))) return undefined;
