@@ -62,7 +62,8 @@ export function costLayoutFromGraph(resources: GraphResource[], eastWest: EastWe
         const vpc = graph.ref(subnet, "vpcId");
         if (!tableOfSubnet.has(subnet) && vpc?.type === VPC) tableOfSubnet.set(subnet, mainTableOfVpc.get(vpc) ?? vpc);
     }
-    const defaultRouteTarget = defaultRoutes(graph);
+    const defaultRouteTarget = defaultRoutes(graph, IPV4_DEFAULT);
+    const nat64RouteTarget = defaultRoutes(graph, NAT64);
     const natGateways = graph.ofType(t => t === "aws:ec2/natGateway:NatGateway").filter(n => n.inputs.connectivityType !== "private");
     const privateSubnets = subnets.filter(subnet => {
         const target = defaultRouteTarget.get(tableOfSubnet.get(subnet)!);
@@ -77,11 +78,14 @@ export function costLayoutFromGraph(resources: GraphResource[], eastWest: EastWe
 
     const crossZoneAzs = new Set<string>();
     for (const subnet of privateSubnets) {
-        const target = defaultRouteTarget.get(tableOfSubnet.get(subnet)!);
-        if (target?.type !== "aws:ec2/natGateway:NatGateway") continue;
-        const natZone = subnetZone(graph.ref(target, "subnetId"));
-        const zone = subnetZone(subnet);
-        if (zone && natZone && sameZone(zone, natZone) === false) crossZoneAzs.add(subnetAz(subnet)!);
+        // 0.0.0.0/0, and NAT64 of IPv6-only subnets: either reaching a NAT gateway in another zone crosses.
+        for (const routes of [defaultRouteTarget, nat64RouteTarget]) {
+            const target = routes.get(tableOfSubnet.get(subnet)!);
+            if (target?.type !== NAT_GATEWAY) continue;
+            const natZone = subnetZone(graph.ref(target, "subnetId"));
+            const zone = subnetZone(subnet);
+            if (zone && natZone && sameZone(zone, natZone) === false) crossZoneAzs.add(subnetAz(subnet)!);
+        }
     }
 
     return {
@@ -97,24 +101,28 @@ export function costLayoutFromGraph(resources: GraphResource[], eastWest: EastWe
     };
 }
 
+/** The routes the cost layout follows: the IPv4 default route, and NAT64 (IPv6-only subnets reach IPv4 through a NAT gateway). */
+const IPV4_DEFAULT = { cidr: "0.0.0.0/0", inline: "cidrBlock", resource: "destinationCidrBlock" };
+const NAT64 = { cidr: "64:ff9b::/96", inline: "ipv6CidrBlock", resource: "destinationIpv6CidrBlock" };
+
 /**
- * Route table -> the resource its 0.0.0.0/0 route points at (Route resources and inline routes). A
+ * Route table -> the resource its route to `destination` points at (Route resources and inline routes). A
  * VPC's default table (its main table unless a MainRouteTableAssociation moves it) is keyed by the Vpc.
  */
-function defaultRoutes(graph: Graph): Map<GraphResource, GraphResource | undefined> {
+function defaultRoutes(graph: Graph, destination: typeof IPV4_DEFAULT): Map<GraphResource, GraphResource | undefined> {
     const result = new Map<GraphResource, GraphResource | undefined>();
     for (const table of graph.ofType(t => ROUTE_TABLES.includes(t))) {
         const key = graph.table(table, "id");
         for (const route of (table.inputs.routes ?? []) as Record<string, unknown>[]) {
-            if (route.cidrBlock !== "0.0.0.0/0" || !key) continue;
+            if (route[destination.inline] !== destination.cidr || !key) continue;
             // Ids unknown: the table's dependencies on `routes` name the target when there is one of its type.
             const target = "natGatewayId" in route ? graph.byId(route.natGatewayId) ?? graph.single(table, "routes", NAT_GATEWAY)
-                : graph.byId(route.gatewayId) ?? graph.single(table, "routes", INTERNET_GATEWAY);
+                : "gatewayId" in route ? graph.byId(route.gatewayId) ?? graph.single(table, "routes", INTERNET_GATEWAY) : undefined;
             result.set(key, target);
         }
     }
     for (const route of graph.ofType(t => t === "aws:ec2/route:Route")) {
-        if (route.inputs.destinationCidrBlock !== "0.0.0.0/0") continue;
+        if (route.inputs[destination.resource] !== destination.cidr) continue;
         const table = graph.table(route, "routeTableId");
         const target = graph.ref(route, "natGatewayId") ?? graph.ref(route, "gatewayId");
         if (table) result.set(table, target);

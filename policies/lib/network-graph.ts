@@ -83,6 +83,8 @@ export interface SubnetFacts {
     /** True when no RouteTableAssociation names the subnet: it uses its VPC's main route table. */
     usesMainTable: boolean;
     defaultRoute: DefaultRoute;
+    /** Where its table sends NAT64's 64:ff9b::/96 (IPv6-only subnets reach IPv4 through it); `none` mostly. */
+    nat64Route: DefaultRoute;
 }
 
 /** The stack's subnets and route tables, with lookups that follow references to route tables. */
@@ -94,7 +96,12 @@ export interface NetworkGraph {
     routeTablesOf(holder: PolicyResource, property: string): RouteTableNode[] | undefined;
 }
 
-const defaultCidr = "0.0.0.0/0";
+type Destination = "ipv4" | "nat64";
+/** The routes the pack follows: the IPv4 default route, and NAT64 (IPv6-only subnets reach IPv4 through a NAT gateway). */
+const destinations: { key: Destination; cidr: string; inline: string; resource: string }[] = [
+    { key: "ipv4", cidr: "0.0.0.0/0", inline: "cidrBlock", resource: "destinationCidrBlock" },
+    { key: "nat64", cidr: "64:ff9b::/96", inline: "ipv6CidrBlock", resource: "destinationIpv6CidrBlock" },
+];
 
 function byType(resources: PolicyResource[], type: string): PolicyResource[] {
     return resources.filter(r => r.type === type);
@@ -183,7 +190,8 @@ export function networkGraph(resources: PolicyResource[]): NetworkGraph {
         return [...found];
     };
 
-    const routeOf = new Map<RouteTableNode, DefaultRoute>();
+    // Per table, where each destination the pack follows goes: 0.0.0.0/0, and NAT64's 64:ff9b::/96.
+    const routeOf: Record<Destination, Map<RouteTableNode, DefaultRoute>> = { ipv4: new Map(), nat64: new Map() };
     const target = (holder: PolicyResource, property: string, route: Record<string, any>): DefaultRoute => {
         if (route.natGatewayId !== undefined) {
             const nat = resolveReference(holder, property, nats, route.natGatewayId);
@@ -199,29 +207,34 @@ export function networkGraph(resources: PolicyResource[]): NetworkGraph {
     for (const table of tableResources) {
         const node = nodeOf.get(table)!;
         const routes = rawProps(table.props).routes;
-        if (isUnknown(routes)) { routeOf.set(node, { kind: "unresolved" }); continue; }
-        for (const route of Array.isArray(routes) ? routes : []) {
-            if (isUnknown(route) || isUnknown(route?.cidrBlock)) { routeOf.set(node, { kind: "unresolved" }); continue; }
-            if (route?.cidrBlock === defaultCidr) {
-                const props = route.natGatewayId !== undefined ? { natGatewayId: route.natGatewayId } : route;
-                routeOf.set(node, target(table, "routes", props));
+        for (const destination of destinations) {
+            if (isUnknown(routes)) { routeOf[destination.key].set(node, { kind: "unresolved" }); continue; }
+            for (const route of Array.isArray(routes) ? routes : []) {
+                const cidr = isUnknown(route) ? route : route?.[destination.inline];
+                if (isUnknown(cidr)) { routeOf[destination.key].set(node, { kind: "unresolved" }); continue; }
+                if (cidr === destination.cidr) {
+                    const props = route.natGatewayId !== undefined ? { natGatewayId: route.natGatewayId } : route;
+                    routeOf[destination.key].set(node, target(table, "routes", props));
+                }
             }
         }
     }
-    // A default Route whose table cannot be told might be any table's default route.
-    let unresolvedRoute = false;
+    // A Route to one of these destinations whose table cannot be told might be any table's.
+    const unresolvedRoute: Record<Destination, boolean> = { ipv4: false, nat64: false };
     for (const route of byType(resources, types.routeType)) {
         const props = rawProps(route.props);
-        const destination = props.destinationCidrBlock;
-        if (destination !== defaultCidr && !isUnknown(destination)) continue;
-        const table = routeTableOf(route, "routeTableId");
-        if (!table) { unresolvedRoute = true; continue; }
-        if (isUnknown(destination)) { routeOf.set(table, { kind: "unresolved" }); continue; }
-        const property = props.natGatewayId !== undefined ? "natGatewayId" : "gatewayId";
-        routeOf.set(table, target(route, property, props));
+        for (const destination of destinations) {
+            const cidr = props[destination.resource];
+            if (cidr !== destination.cidr && !isUnknown(cidr)) continue;
+            const table = routeTableOf(route, "routeTableId");
+            if (!table) { unresolvedRoute[destination.key] = true; continue; }
+            if (isUnknown(cidr)) { routeOf[destination.key].set(table, { kind: "unresolved" }); continue; }
+            const property = props.natGatewayId !== undefined ? "natGatewayId" : "gatewayId";
+            routeOf[destination.key].set(table, target(route, property, props));
+        }
     }
-    const tableRoute = (table: RouteTableNode | undefined): DefaultRoute =>
-        table ? routeOf.get(table) ?? (unresolvedRoute ? { kind: "unresolved" } : { kind: "none" }) : { kind: "unresolved" };
+    const tableRoute = (table: RouteTableNode | undefined, destination: Destination = "ipv4"): DefaultRoute =>
+        table ? routeOf[destination].get(table) ?? (unresolvedRoute[destination] ? { kind: "unresolved" } : { kind: "none" }) : { kind: "unresolved" };
 
     const tableOfSubnet = new Map<PolicyResource, RouteTableNode | undefined>();
     let unresolvedAssociation = false;
@@ -254,7 +267,10 @@ export function networkGraph(resources: PolicyResource[]): NetworkGraph {
         const vpcKey = vpc?.urn ?? knownString(props.vpcId);
         const usesMainTable = !tableOfSubnet.has(subnet);
         const routeTable = !usesMainTable ? tableOfSubnet.get(subnet) : unresolvedAssociation ? undefined : mainTable(vpc, vpcKey);
-        return { subnet, vpc, vpcKey, zone: zoneOf(props), routeTable, usesMainTable, defaultRoute: tableRoute(routeTable) };
+        return {
+            subnet, vpc, vpcKey, zone: zoneOf(props), routeTable, usesMainTable,
+            defaultRoute: tableRoute(routeTable, "ipv4"), nat64Route: tableRoute(routeTable, "nat64"),
+        };
     });
     return { facts, routeTableOf: (holder, property) => routeTableOf(holder, property), routeTablesOf };
 }

@@ -5,7 +5,10 @@ import { isPrivate, natGatewayZone, routeTableLabel, sameZone, SubnetFacts, subn
 import { CROSS_AZ_PER_GB_EACH_DIRECTION, NAT_PROCESSING_PER_GB } from "../lib/prices";
 import { isUnknown, rawProps } from "../lib/unknowns";
 
-/** Every AZ whose private subnets default-route to a NAT gateway must reach a NAT in that same AZ. */
+/**
+ * Every AZ whose private subnets default-route to a NAT gateway must reach a NAT in that same AZ
+ * (IPv6-only subnets: their NAT64 route, 64:ff9b::/96, likewise).
+ */
 export const natGatewayPerAz: StackValidationPolicy = {
     name: "nat-gateway-per-az",
     description: "Private subnets send 0.0.0.0/0 to a NAT gateway in their own Availability Zone.",
@@ -16,30 +19,43 @@ export const natGatewayPerAz: StackValidationPolicy = {
         const zoneOf = new Map<PolicyResource, Zone | "regional" | undefined>();
         for (const nat of args.resources.filter(r => r.type === natGatewayType)) zoneOf.set(nat, natGatewayZone(nat, facts));
 
-        const crossed: { fact: SubnetFacts; zone: string; nat: PolicyResource; natZone: string }[] = [];
+        // Per private subnet, each followed route (0.0.0.0/0, NAT64) that reaches a NAT gateway in another AZ.
+        const crossed: { fact: SubnetFacts; zone: string; routes: { destination: string; nat: PolicyResource; natZone: string }[] }[] = [];
         for (const fact of facts) {
-            if (fact.defaultRoute.kind !== "nat" || isPrivate(fact) !== true || !fact.zone) continue;
-            const nat = fact.defaultRoute.nat;
-            const natZone = zoneOf.get(nat);
-            // An AZ name on one side and an AZ id on the other cannot be compared offline: silent.
-            if (natZone === undefined || natZone === "regional" || sameZone(fact.zone, natZone) !== false) continue;
-            crossed.push({ fact, zone: zoneLabel(fact.zone), nat, natZone: zoneLabel(natZone) });
+            if (isPrivate(fact) !== true || !fact.zone) continue;
+            const routes = [];
+            for (const [destination, route] of [["0.0.0.0/0", fact.defaultRoute], ["64:ff9b::/96 (NAT64)", fact.nat64Route]] as const) {
+                if (route.kind !== "nat") continue;
+                const natZone = zoneOf.get(route.nat);
+                // An AZ name on one side and an AZ id on the other cannot be compared offline: silent.
+                if (natZone === undefined || natZone === "regional" || sameZone(fact.zone, natZone) !== false) continue;
+                routes.push({ destination, nat: route.nat, natZone: zoneLabel(natZone) });
+            }
+            if (routes.length > 0) crossed.push({ fact, zone: zoneLabel(fact.zone), routes });
         }
         if (crossed.length === 0) return;
 
         const { traffic } = args.getConfig<{ traffic?: TrafficConfig }>();
         const costNote = traffic ? ` ${priceOfCrossedZones(args.resources, facts, crossed.map(c => c.fact), traffic)}` : "";
-        for (const { fact, zone, nat, natZone } of crossed) {
+        for (const { fact, zone, routes } of crossed) {
+            // "0.0.0.0/0 and 64:ff9b::/96 (NAT64) to NAT gateway 'nat' in us-east-1a", one phrase per NAT gateway.
+            const nats = [...new Set(routes.map(r => r.nat))];
+            const sends = nats.map(nat => {
+                const to = routes.filter(r => r.nat === nat);
+                return `${to.map(r => r.destination).join(" and ")} to NAT gateway '${nat.name}' in ${to[0].natZone}`;
+            }).join(" and ");
+            const natZones = [...new Set(routes.map(r => r.natZone))].join(" or ");
+            const destinations = routes.map(r => r.destination.split(" ")[0]).join(" and ");
             // A subnet on the main table shares it with the VPC's other unassociated subnets: it needs a table of its own.
-            const route = fact.usesMainTable && fact.routeTable
-                ? `associate this subnet with a route table of its own whose 0.0.0.0/0 goes to it (it has no RouteTableAssociation and uses ` +
+            const fix = fact.usesMainTable && fact.routeTable
+                ? `associate this subnet with a route table of its own whose ${destinations} goes to it (it has no RouteTableAssociation and uses ` +
                   `the main route table of VPC '${fact.vpc?.name ?? fact.vpcKey}'${fact.routeTable.resource ? `, ${routeTableLabel(fact.routeTable)}` : ""}).`
                 : "route this subnet's table to it.";
             reportViolation(
-                `Subnet '${fact.subnet.name}' in ${zone} sends 0.0.0.0/0 to NAT gateway '${nat.name}' in ${natZone}: ` +
+                `Subnet '${fact.subnet.name}' in ${zone} sends ${sends}: ` +
                 `its egress crosses zones at $${(2 * CROSS_AZ_PER_GB_EACH_DIRECTION).toFixed(2)}/GB round trip on top of ` +
-                `$${NAT_PROCESSING_PER_GB}/GB NAT processing, and ${zone} loses egress when ${natZone} fails. ` +
-                `Fix: give ${zone} its own NAT gateway (network.natGateways: perAz) and ${route}` +
+                `$${NAT_PROCESSING_PER_GB}/GB NAT processing, and ${zone} loses egress when ${natZones} fails. ` +
+                `Fix: give ${zone} its own NAT gateway (network.natGateways: perAz) and ${fix}` +
                 costNote,
                 fact.subnet.urn,
             );

@@ -64,6 +64,26 @@ describe("automation/preview/cost-layout", () => {
         assert.equal(costLayoutFromGraph(network(true, ["a"], [], "private-ids").resources, noTraffic).layout.zoneCount, 3);
     });
 
+    for (const knownIds of [true, false]) {
+        it(`counts an IPv6-only subnet whose NAT64 route reaches a NAT gateway in another zone${knownIds ? "" : ", ids unknown"}`, () => {
+            const g = network(knownIds, ["a", "b", "c"]);
+            const nat = g.resources.find(r => r.name === "nat-a")!;
+            const eigw = g.add("aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway", "eigw", {});
+            const subnet = g.add("aws:ec2/subnet:Subnet", "v6-b", { availabilityZone: "us-east-1b", ipv6Native: true });
+            const table = g.add("aws:ec2/routeTable:RouteTable", "v6-b", { routes: [
+                { ipv6CidrBlock: "::/0", egressOnlyGatewayId: eigw.id }, { ipv6CidrBlock: "64:ff9b::/96", natGatewayId: nat.id }] });
+            table.propertyDependencies.routes = [eigw.urn, nat.urn];
+            g.add("aws:ec2/routeTableAssociation:RouteTableAssociation", "v6-b", {}, { subnetId: subnet, routeTableId: table });
+            assert.equal(costLayoutFromGraph(g.resources, noTraffic).layout.azsWithoutOwnNat, 1);
+            const viaRoute = network(knownIds, ["a", "b", "c"]);
+            const v6 = viaRoute.add("aws:ec2/subnet:Subnet", "v6-c", { availabilityZone: "us-east-1c", ipv6Native: true });
+            const v6Table = viaRoute.add("aws:ec2/routeTable:RouteTable", "v6-c", {});
+            viaRoute.add("aws:ec2/route:Route", "v6-c-nat64", { destinationIpv6CidrBlock: "64:ff9b::/96" }, { routeTableId: v6Table, natGatewayId: viaRoute.resources.find(r => r.name === "nat-a")! });
+            viaRoute.add("aws:ec2/routeTableAssociation:RouteTableAssociation", "v6-c", {}, { subnetId: v6, routeTableId: v6Table });
+            assert.equal(costLayoutFromGraph(viaRoute.resources, noTraffic).layout.azsWithoutOwnNat, 1);
+        });
+    }
+
     describe("private subnets with no RouteTableAssociation use the VPC's main route table", () => {
         /** One NAT in a; private subnets a/b/c with no association; the main table's 0.0.0.0/0 declared by `main`. */
         function mainTableNetwork(knownIds: boolean, main: (g: ReturnType<typeof graph>, vpc: GraphResource, nat: GraphResource) => void) {

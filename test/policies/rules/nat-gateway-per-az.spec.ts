@@ -123,6 +123,58 @@ describe("policies/rules/nat-gateway-per-az", () => {
         });
     });
 
+    describe("NAT64: IPv6 subnets whose 64:ff9b::/96 goes to a NAT gateway", () => {
+        /** A NAT per AZ for IPv4; an IPv6-only subnet in us-east-1b whose NAT64 route goes to nat-0 in us-east-1a. */
+        function ipv6Only(route: "inline" | "resource", knownIds = false): Fixture[] {
+            const fixtures = network({ nat: "perAz", knownIds });
+            const ref = (name: string) => knownIds ? `id-${name}` : UNKNOWN;
+            const deps = (d: Record<string, string[]>) => knownIds ? {} : d;
+            fixtures.push({ type: "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway", name: "eigw", props: { vpcId: ref("vpc"), id: "id-eigw" } });
+            fixtures.push({ type: "aws:ec2/subnet:Subnet", name: "v6-1", props: { vpcId: ref("vpc"), ipv6Native: true, ipv6CidrBlock: UNKNOWN, availabilityZone: "us-east-1b", id: "id-v6-1" }, propertyDependencies: deps({ vpcId: ["vpc"] }) });
+            if (route === "inline") {
+                fixtures.push({ type: "aws:ec2/routeTable:RouteTable", name: "v6-1-rt", props: { vpcId: ref("vpc"), id: "id-v6-1-rt", routes: [
+                    { ipv6CidrBlock: "::/0", egressOnlyGatewayId: ref("eigw") }, { ipv6CidrBlock: "64:ff9b::/96", natGatewayId: ref("nat-0") }] }, propertyDependencies: deps({ vpcId: ["vpc"], routes: ["eigw", "nat-0"] }) });
+            } else {
+                fixtures.push({ type: "aws:ec2/routeTable:RouteTable", name: "v6-1-rt", props: { vpcId: ref("vpc"), id: "id-v6-1-rt" }, propertyDependencies: deps({ vpcId: ["vpc"] }) });
+                fixtures.push({ type: "aws:ec2/route:Route", name: "v6-1-nat64", props: { routeTableId: ref("v6-1-rt"), destinationIpv6CidrBlock: "64:ff9b::/96", natGatewayId: ref("nat-0") }, propertyDependencies: deps({ routeTableId: ["v6-1-rt"], natGatewayId: ["nat-0"] }) });
+            }
+            fixtures.push({ type: "aws:ec2/routeTableAssociation:RouteTableAssociation", name: "v6-1-assoc", props: { subnetId: ref("v6-1"), routeTableId: ref("v6-1-rt") }, propertyDependencies: deps({ subnetId: ["v6-1"], routeTableId: ["v6-1-rt"] }) });
+            return fixtures;
+        }
+        for (const route of ["inline", "resource"] as const) {
+            it(`flags a NAT64 route to a NAT gateway in another AZ (${route === "inline" ? "inline routes" : "aws.ec2.Route"}), during preview and with known ids`, async () => {
+                for (const knownIds of [false, true]) {
+                    const found = await violations(ipv6Only(route, knownIds));
+                    assert.deepEqual(found.map(d => d.urn!.split("::").pop()), ["v6-1"]);
+                    assert.match(found[0].message, /Subnet 'v6-1' in us-east-1b sends 64:ff9b::\/96 \(NAT64\) to NAT gateway 'nat-0' in us-east-1a: .*Fix: give us-east-1b its own NAT gateway .* and route this subnet's table to it\./);
+                }
+            });
+        }
+        it("one finding per subnet when 0.0.0.0/0 and NAT64 both cross", async () => {
+            const fixtures = network({ nat: "single", inlineRoutes: true });
+            named(fixtures, "private-1-rt").props.routes.push({ ipv6CidrBlock: "64:ff9b::/96", natGatewayId: UNKNOWN });
+            const found = await violations(fixtures);
+            assert.equal(found.length, 2);
+            assert.match(found[0].message, /Subnet 'private-1' in us-east-1b sends 0\.0\.0\.0\/0 and 64:ff9b::\/96 \(NAT64\) to NAT gateway 'nat-0' in us-east-1a/);
+        });
+        it("passes a NAT64 route to the subnet's own AZ", async () => {
+            const fixtures = ipv6Only("resource");
+            named(fixtures, "v6-1").props.availabilityZone = "us-east-1a";
+            assert.deepEqual(await violations(fixtures), []);
+        });
+        it("is silent on an unknown IPv6 destination or NAT", async () => {
+            const inline = ipv6Only("inline");
+            named(inline, "v6-1-rt").props.routes[1].ipv6CidrBlock = UNKNOWN;
+            assert.deepEqual(await violations(inline), []);
+            const resource = ipv6Only("resource");
+            named(resource, "v6-1-nat64").props.destinationIpv6CidrBlock = UNKNOWN;
+            assert.deepEqual(await violations(resource), []);
+            const nat = ipv6Only("resource");
+            named(nat, "v6-1-nat64").propertyDependencies = { routeTableId: ["v6-1-rt"] };
+            assert.deepEqual(await violations(nat), []);
+        });
+    });
+
     describe("unknown values stay silent (no violation, no can't-run diagnostic)", () => {
         const cases: [string, (f: Fixture[]) => void][] = [
             ["NAT subnetId unknown and no dependency", f => { named(f, "nat-0").propertyDependencies = {}; }],
