@@ -6,6 +6,7 @@
  * assumed to be the default (random routing, instance targets) and said so in a note.
  */
 import { CostLayout, endpointLayoutOf } from "../../policies/lib/cost-model";
+import { sameZone, zoneOf } from "../../policies/lib/network-graph";
 
 /** A resource with plain inputs (secrets unwrapped, unknowns undefined). */
 export interface GraphResource {
@@ -27,6 +28,10 @@ export interface EastWestVolumes {
 /** Zones assumed when the graph declares no subnets. */
 export const ASSUMED_ZONE_COUNT = 3;
 
+const VPC = "aws:ec2/vpc:Vpc";
+const ROUTE_TABLES = ["aws:ec2/routeTable:RouteTable", "aws:ec2/defaultRouteTable:DefaultRouteTable"];
+const NAT_GATEWAY = "aws:ec2/natGateway:NatGateway";
+const INTERNET_GATEWAY = "aws:ec2/internetGateway:InternetGateway";
 const TARGET_GROUP = /^aws:(lb|alb|elasticloadbalancingv2)\/targetGroup:TargetGroup$/;
 const SERVICE = "kubernetes:core/v1:Service";
 const INGRESS = /^kubernetes:networking\.k8s\.io\/v1(beta1)?:Ingress$/;
@@ -36,15 +41,29 @@ export function costLayoutFromGraph(resources: GraphResource[], eastWest: EastWe
     const graph = new Graph(resources);
     const notes: string[] = [];
 
-    const subnetAz = (subnet: GraphResource | undefined) => subnet?.inputs.availabilityZone ?? subnet?.inputs.availabilityZoneId as string | undefined;
+    // A zone is an AZ name or an AZ id, as the subnet gives it (the pack's rule: a name and an id are not compared).
+    const subnetZone = (subnet: GraphResource | undefined) => subnet ? zoneOf(subnet.inputs) : undefined;
+    const subnetAz = (subnet: GraphResource | undefined) => subnetZone(subnet)?.name ?? subnetZone(subnet)?.id;
     const subnets = graph.ofType(t => t === "aws:ec2/subnet:Subnet");
     const tableOfSubnet = new Map<GraphResource, GraphResource>();
     for (const association of graph.ofType(t => t === "aws:ec2/routeTableAssociation:RouteTableAssociation")) {
         const subnet = graph.ref(association, "subnetId");
-        const table = graph.ref(association, "routeTableId");
+        const table = graph.table(association, "routeTableId");
         if (subnet && table) tableOfSubnet.set(subnet, table);
     }
-    const defaultRouteTarget = defaultRoutes(graph);
+    // A subnet with no association uses its VPC's main table: a MainRouteTableAssociation's, else the VPC's default table.
+    const mainTableOfVpc = new Map<GraphResource, GraphResource>();
+    for (const association of graph.ofType(t => t === "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation")) {
+        const vpc = graph.ref(association, "vpcId");
+        const table = graph.table(association, "routeTableId");
+        if (vpc && table) mainTableOfVpc.set(vpc, table);
+    }
+    for (const subnet of subnets) {
+        const vpc = graph.ref(subnet, "vpcId");
+        if (!tableOfSubnet.has(subnet) && vpc?.type === VPC) tableOfSubnet.set(subnet, mainTableOfVpc.get(vpc) ?? vpc);
+    }
+    const defaultRouteTarget = defaultRoutes(graph, IPV4_DEFAULT);
+    const nat64RouteTarget = defaultRoutes(graph, NAT64);
     const natGateways = graph.ofType(t => t === "aws:ec2/natGateway:NatGateway").filter(n => n.inputs.connectivityType !== "private");
     const privateSubnets = subnets.filter(subnet => {
         const target = defaultRouteTarget.get(tableOfSubnet.get(subnet)!);
@@ -59,11 +78,14 @@ export function costLayoutFromGraph(resources: GraphResource[], eastWest: EastWe
 
     const crossZoneAzs = new Set<string>();
     for (const subnet of privateSubnets) {
-        const target = defaultRouteTarget.get(tableOfSubnet.get(subnet)!);
-        if (target?.type !== "aws:ec2/natGateway:NatGateway") continue;
-        const natAz = subnetAz(graph.ref(target, "subnetId"));
-        const az = subnetAz(subnet);
-        if (az && natAz && az !== natAz) crossZoneAzs.add(az);
+        // 0.0.0.0/0, and NAT64 of IPv6-only subnets: either reaching a NAT gateway in another zone crosses.
+        for (const routes of [defaultRouteTarget, nat64RouteTarget]) {
+            const target = routes.get(tableOfSubnet.get(subnet)!);
+            if (target?.type !== NAT_GATEWAY) continue;
+            const natZone = subnetZone(graph.ref(target, "subnetId"));
+            const zone = subnetZone(subnet);
+            if (zone && natZone && sameZone(zone, natZone) === false) crossZoneAzs.add(subnetAz(subnet)!);
+        }
     }
 
     return {
@@ -79,20 +101,31 @@ export function costLayoutFromGraph(resources: GraphResource[], eastWest: EastWe
     };
 }
 
-/** Route table -> the resource its 0.0.0.0/0 route points at (Route resources and inline routes). */
-function defaultRoutes(graph: Graph): Map<GraphResource, GraphResource | undefined> {
+/** The routes the cost layout follows: the IPv4 default route, and NAT64 (IPv6-only subnets reach IPv4 through a NAT gateway). */
+const IPV4_DEFAULT = { cidr: "0.0.0.0/0", inline: "cidrBlock", resource: "destinationCidrBlock" };
+const NAT64 = { cidr: "64:ff9b::/96", inline: "ipv6CidrBlock", resource: "destinationIpv6CidrBlock" };
+
+/**
+ * Route table -> the resource its route to `destination` points at (Route resources and inline routes). A
+ * VPC's default table (its main table unless a MainRouteTableAssociation moves it) is keyed by the Vpc.
+ */
+function defaultRoutes(graph: Graph, destination: typeof IPV4_DEFAULT): Map<GraphResource, GraphResource | undefined> {
     const result = new Map<GraphResource, GraphResource | undefined>();
+    for (const table of graph.ofType(t => ROUTE_TABLES.includes(t))) {
+        const key = graph.table(table, "id");
+        for (const route of (table.inputs.routes ?? []) as Record<string, unknown>[]) {
+            if (route[destination.inline] !== destination.cidr || !key) continue;
+            // Ids unknown: the table's dependencies on `routes` name the target when there is one of its type.
+            const target = "natGatewayId" in route ? graph.byId(route.natGatewayId) ?? graph.single(table, "routes", NAT_GATEWAY)
+                : "gatewayId" in route ? graph.byId(route.gatewayId) ?? graph.single(table, "routes", INTERNET_GATEWAY) : undefined;
+            result.set(key, target);
+        }
+    }
     for (const route of graph.ofType(t => t === "aws:ec2/route:Route")) {
-        if (route.inputs.destinationCidrBlock !== "0.0.0.0/0") continue;
-        const table = graph.ref(route, "routeTableId");
+        if (route.inputs[destination.resource] !== destination.cidr) continue;
+        const table = graph.table(route, "routeTableId");
         const target = graph.ref(route, "natGatewayId") ?? graph.ref(route, "gatewayId");
         if (table) result.set(table, target);
-    }
-    for (const table of graph.ofType(t => t === "aws:ec2/routeTable:RouteTable")) {
-        for (const route of (table.inputs.routes ?? []) as Record<string, unknown>[]) {
-            if (route.cidrBlock !== "0.0.0.0/0") continue;
-            result.set(table, graph.byId(route.natGatewayId) ?? graph.byId(route.gatewayId));
-        }
     }
     return result;
 }
@@ -163,11 +196,17 @@ function northSouthInstanceShare(graph: Graph, notes: string[]): number {
 class Graph {
     private readonly ids = new Map<string, GraphResource>();
     private readonly urns = new Map<string, GraphResource>();
+    /** A Vpc's main/default route table id, when its inputs carry that output. */
+    private readonly mainTableIds = new Map<unknown, GraphResource>();
 
     constructor(private readonly resources: GraphResource[]) {
         for (const r of resources) {
             this.urns.set(r.urn, r);
             if (r.id) this.ids.set(r.id, r);
+            if (r.type !== VPC) continue;
+            for (const output of ["mainRouteTableId", "defaultRouteTableId"]) {
+                if (typeof r.inputs[output] === "string") this.mainTableIds.set(r.inputs[output], r);
+            }
         }
     }
 
@@ -177,6 +216,23 @@ class Graph {
 
     byId(id: unknown): GraphResource | undefined {
         return typeof id === "string" ? this.ids.get(id) : undefined;
+    }
+
+    /** The one resource of this type `resource.<key>` depends on. */
+    single(resource: GraphResource, key: string, type: string): GraphResource | undefined {
+        const dependencies = (resource.propertyDependencies[key] ?? []).map(urn => this.urns.get(urn)).filter(r => r?.type === type);
+        return dependencies.length === 1 ? dependencies[0] : undefined;
+    }
+
+    /**
+     * The route table `resource.<key>` names, a VPC's default table keyed by its Vpc: a reference to
+     * the Vpc (vpc.mainRouteTableId/defaultRouteTableId) or to a DefaultRouteTable (whose
+     * defaultRouteTableId is the Vpc's) is that Vpc. `key` "id" keys a table resource itself.
+     */
+    table(resource: GraphResource, key: string): GraphResource | undefined {
+        const target = key === "id" ? resource : this.ref(resource, key) ?? this.mainTableIds.get(resource.inputs[key]);
+        if (target?.type !== "aws:ec2/defaultRouteTable:DefaultRouteTable") return target;
+        return this.ref(target, "defaultRouteTableId") ?? this.mainTableIds.get(target.inputs.defaultRouteTableId) ?? target;
     }
 
     /** The resource a property refers to: by its id value, else its single property dependency. */

@@ -16,19 +16,22 @@ function graph(knownIds: boolean) {
     return { resources, add };
 }
 
-function network(knownIds: boolean, natAzs: string[], endpoints: Record<string, any>[] = []) {
+/** `placement` says how subnets give their AZ: by name (default), or by AZ id for all or only the private ones. */
+function network(knownIds: boolean, natAzs: string[], endpoints: Record<string, any>[] = [], placement: "names" | "ids" | "private-ids" = "names") {
     const g = graph(knownIds);
     const azs = ["a", "b", "c"];
+    const zone = (az: string, isPrivate: boolean) => placement === "ids" || placement === "private-ids" && isPrivate
+        ? { availabilityZoneId: `use1-az${azs.indexOf(az) + 1}` } : { availabilityZone: `us-east-1${az}` };
     const igw = g.add("aws:ec2/internetGateway:InternetGateway", "igw", {});
     const publicTable = g.add("aws:ec2/routeTable:RouteTable", "public", {});
     g.add("aws:ec2/route:Route", "public-default", { destinationCidrBlock: "0.0.0.0/0" }, { routeTableId: publicTable, gatewayId: igw });
     const nats = new Map(azs.map(az => {
-        const subnet = g.add("aws:ec2/subnet:Subnet", `public-${az}`, { availabilityZone: `us-east-1${az}` });
+        const subnet = g.add("aws:ec2/subnet:Subnet", `public-${az}`, zone(az, false));
         g.add("aws:ec2/routeTableAssociation:RouteTableAssociation", `public-${az}`, {}, { subnetId: subnet, routeTableId: publicTable });
         return [az, natAzs.includes(az) ? g.add("aws:ec2/natGateway:NatGateway", `nat-${az}`, {}, { subnetId: subnet }) : undefined];
     }));
     for (const az of azs) {
-        const subnet = g.add("aws:ec2/subnet:Subnet", `private-${az}`, { availabilityZone: `us-east-1${az}` });
+        const subnet = g.add("aws:ec2/subnet:Subnet", `private-${az}`, zone(az, true));
         const table = g.add("aws:ec2/routeTable:RouteTable", `private-${az}`, {});
         g.add("aws:ec2/routeTableAssociation:RouteTableAssociation", `private-${az}`, {}, { subnetId: subnet, routeTableId: table });
         g.add("aws:ec2/route:Route", `private-${az}-default`, { destinationCidrBlock: "0.0.0.0/0" }, { routeTableId: table, natGatewayId: nats.get(az) ?? nats.get(natAzs[0])! });
@@ -52,6 +55,80 @@ describe("automation/preview/cost-layout", () => {
             });
         });
     }
+
+    it("compares AZ ids when both subnets give one; an AZ name against an AZ id is not counted as crossing", () => {
+        assert.equal(costLayoutFromGraph(network(true, ["a"], [], "ids").resources, noTraffic).layout.azsWithoutOwnNat, 2);
+        assert.equal(costLayoutFromGraph(network(true, ["a", "b", "c"], [], "ids").resources, noTraffic).layout.azsWithoutOwnNat, 0);
+        assert.equal(costLayoutFromGraph(network(true, ["a", "b", "c"], [], "private-ids").resources, noTraffic).layout.azsWithoutOwnNat, 0);
+        assert.equal(costLayoutFromGraph(network(true, ["a"], [], "private-ids").resources, noTraffic).layout.azsWithoutOwnNat, 0);
+        assert.equal(costLayoutFromGraph(network(true, ["a"], [], "private-ids").resources, noTraffic).layout.zoneCount, 3);
+    });
+
+    for (const knownIds of [true, false]) {
+        it(`counts an IPv6-only subnet whose NAT64 route reaches a NAT gateway in another zone${knownIds ? "" : ", ids unknown"}`, () => {
+            const g = network(knownIds, ["a", "b", "c"]);
+            const nat = g.resources.find(r => r.name === "nat-a")!;
+            const eigw = g.add("aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway", "eigw", {});
+            const subnet = g.add("aws:ec2/subnet:Subnet", "v6-b", { availabilityZone: "us-east-1b", ipv6Native: true });
+            const table = g.add("aws:ec2/routeTable:RouteTable", "v6-b", { routes: [
+                { ipv6CidrBlock: "::/0", egressOnlyGatewayId: eigw.id }, { ipv6CidrBlock: "64:ff9b::/96", natGatewayId: nat.id }] });
+            table.propertyDependencies.routes = [eigw.urn, nat.urn];
+            g.add("aws:ec2/routeTableAssociation:RouteTableAssociation", "v6-b", {}, { subnetId: subnet, routeTableId: table });
+            assert.equal(costLayoutFromGraph(g.resources, noTraffic).layout.azsWithoutOwnNat, 1);
+            const viaRoute = network(knownIds, ["a", "b", "c"]);
+            const v6 = viaRoute.add("aws:ec2/subnet:Subnet", "v6-c", { availabilityZone: "us-east-1c", ipv6Native: true });
+            const v6Table = viaRoute.add("aws:ec2/routeTable:RouteTable", "v6-c", {});
+            viaRoute.add("aws:ec2/route:Route", "v6-c-nat64", { destinationIpv6CidrBlock: "64:ff9b::/96" }, { routeTableId: v6Table, natGatewayId: viaRoute.resources.find(r => r.name === "nat-a")! });
+            viaRoute.add("aws:ec2/routeTableAssociation:RouteTableAssociation", "v6-c", {}, { subnetId: v6, routeTableId: v6Table });
+            assert.equal(costLayoutFromGraph(viaRoute.resources, noTraffic).layout.azsWithoutOwnNat, 1);
+        });
+    }
+
+    describe("private subnets with no RouteTableAssociation use the VPC's main route table", () => {
+        /** One NAT in a; private subnets a/b/c with no association; the main table's 0.0.0.0/0 declared by `main`. */
+        function mainTableNetwork(knownIds: boolean, main: (g: ReturnType<typeof graph>, vpc: GraphResource, nat: GraphResource) => void) {
+            const g = graph(knownIds);
+            const vpc = g.add("aws:ec2/vpc:Vpc", "vpc", {});
+            const igw = g.add("aws:ec2/internetGateway:InternetGateway", "igw", {});
+            const publicTable = g.add("aws:ec2/routeTable:RouteTable", "public", {}, { vpcId: vpc });
+            g.add("aws:ec2/route:Route", "public-default", { destinationCidrBlock: "0.0.0.0/0" }, { routeTableId: publicTable, gatewayId: igw });
+            const publicSubnet = g.add("aws:ec2/subnet:Subnet", "public-a", { availabilityZone: "us-east-1a" }, { vpcId: vpc });
+            g.add("aws:ec2/routeTableAssociation:RouteTableAssociation", "public-a", {}, { subnetId: publicSubnet, routeTableId: publicTable });
+            const nat = g.add("aws:ec2/natGateway:NatGateway", "nat-a", {}, { subnetId: publicSubnet });
+            for (const az of ["a", "b", "c"]) g.add("aws:ec2/subnet:Subnet", `private-${az}`, { availabilityZone: `us-east-1${az}` }, { vpcId: vpc });
+            main(g, vpc, nat);
+            return costLayoutFromGraph(g.resources, noTraffic).layout;
+        }
+        // The Vpc's mainRouteTableId/defaultRouteTableId are outputs: the offline preview's inputs never carry them, so the reference is the dependency on the Vpc.
+        const onVpc = (r: GraphResource, key: string, vpc: GraphResource) => { delete r.inputs[key]; r.propertyDependencies[key] = [vpc.urn]; return r; };
+        for (const knownIds of [true, false]) {
+            it(`aws.ec2.DefaultRouteTable routes${knownIds ? "" : ", ids unknown"}`, () => {
+                const layout = mainTableNetwork(knownIds, (g, vpc, nat) => {
+                    const table = g.add("aws:ec2/defaultRouteTable:DefaultRouteTable", "main", { routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }] });
+                    onVpc(table, "defaultRouteTableId", vpc).propertyDependencies.routes = [nat.urn];
+                });
+                assert.equal(layout.azsWithoutOwnNat, 2);
+                assert.equal(layout.zoneCount, 3);
+            });
+            it(`an aws.ec2.Route on vpc.mainRouteTableId${knownIds ? "" : ", ids unknown"}`, () => {
+                const layout = mainTableNetwork(knownIds, (g, vpc, nat) => {
+                    onVpc(g.add("aws:ec2/route:Route", "main-default", { destinationCidrBlock: "0.0.0.0/0" }, { natGatewayId: nat }), "routeTableId", vpc);
+                });
+                assert.equal(layout.azsWithoutOwnNat, 2);
+            });
+            it(`a MainRouteTableAssociation${knownIds ? "" : ", ids unknown"}`, () => {
+                const layout = mainTableNetwork(knownIds, (g, vpc, nat) => {
+                    const table = g.add("aws:ec2/routeTable:RouteTable", "private", {}, { vpcId: vpc });
+                    g.add("aws:ec2/route:Route", "private-default", { destinationCidrBlock: "0.0.0.0/0" }, { routeTableId: table, natGatewayId: nat });
+                    g.add("aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation", "main", {}, { vpcId: vpc, routeTableId: table });
+                });
+                assert.equal(layout.azsWithoutOwnNat, 2);
+            });
+        }
+        it("a main table with no default route sends nothing through a NAT", () => {
+            assert.equal(mainTableNetwork(true, () => undefined).azsWithoutOwnNat, 0);
+        });
+    });
 
     it("reads gateway and interface endpoints with the AZs each spans", () => {
         const { layout } = costLayoutFromGraph(network(true, ["a"], [

@@ -50,6 +50,131 @@ describe("policies/rules/nat-gateway-per-az", () => {
         assert.match(found[0].message, /'private-1' in us-east-1b/);
     });
 
+    describe("subnets with no RouteTableAssociation use the VPC's main route table", () => {
+        for (const privateRouting of ["defaultRouteTable", "mainRoute"] as const) {
+            for (const knownIds of [false, true]) {
+                it(`${privateRouting === "defaultRouteTable" ? "aws.ec2.DefaultRouteTable routes" : "an aws.ec2.Route on vpc.mainRouteTableId"}${knownIds ? ", known ids" : ", during preview"}`, async () => {
+                    const found = await violations(network({ nat: "single", privateRouting, knownIds }));
+                    assert.deepEqual(found.map(d => d.urn!.split("::").pop()), ["private-1", "private-2"]);
+                    assert.match(found[0].message, /Subnet 'private-1' in us-east-1b sends 0\.0\.0\.0\/0 to NAT gateway 'nat-0' in us-east-1a/);
+                    assert.match(found[0].message, /associate this subnet with a route table of its own.*no RouteTableAssociation and uses the main route table of VPC 'vpc'/);
+                });
+            }
+        }
+        it("a Route on vpc.defaultRouteTableId is the same table", async () => {
+            const fixtures = network({ nat: "single", privateRouting: "mainRoute", knownIds: true });
+            delete named(fixtures, "vpc").props.mainRouteTableId; // only defaultRouteTableId known
+            assert.equal((await violations(fixtures)).length, 2);
+        });
+        it("passes a main table routed to a regional NAT gateway, and a VPC whose main table has no default route", async () => {
+            assert.deepEqual(await violations(network({ nat: "regional", privateRouting: "defaultRouteTable" })), []);
+            assert.deepEqual(await violations(network({ nat: "none", privateRouting: "defaultRouteTable" })), []);
+        });
+        it("a MainRouteTableAssociation replaces the default table as main", async () => {
+            const fixtures = network({ nat: "single", privateRouting: "defaultRouteTable" });
+            fixtures.push({ type: "aws:ec2/routeTable:RouteTable", name: "other-main", props: { vpcId: UNKNOWN }, propertyDependencies: { vpcId: ["vpc"] } });
+            fixtures.push({ type: "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation", name: "main", props: { vpcId: UNKNOWN, routeTableId: UNKNOWN }, propertyDependencies: { vpcId: ["vpc"], routeTableId: ["other-main"] } });
+            assert.deepEqual(await violations(fixtures), []);
+        });
+        describe("unknowns stay silent", () => {
+            const cases: [string, Parameters<typeof network>[0], (f: Fixture[]) => void][] = [
+                ["DefaultRouteTable defaultRouteTableId unknown, no dependency", { privateRouting: "defaultRouteTable" }, f => { named(f, "main-rt").propertyDependencies = { routes: ["nat-0"] }; }],
+                ["DefaultRouteTable defaultRouteTableId known but the VPC's output unknown", { privateRouting: "defaultRouteTable", knownIds: true }, f => { named(f, "vpc").props.mainRouteTableId = UNKNOWN; named(f, "vpc").props.defaultRouteTableId = UNKNOWN; }],
+                ["Route routeTableId unknown, no dependency", { privateRouting: "mainRoute" }, f => { named(f, "main-default").propertyDependencies = { natGatewayId: ["nat-0"] }; }],
+                ["Route routeTableId known but the VPC's output unknown", { privateRouting: "mainRoute", knownIds: true }, f => { named(f, "vpc").props.mainRouteTableId = UNKNOWN; named(f, "vpc").props.defaultRouteTableId = UNKNOWN; }],
+                ["main table's inline routes unknown", { privateRouting: "defaultRouteTable" }, f => { named(f, "main-rt").props.routes = UNKNOWN; }],
+                ["a MainRouteTableAssociation whose VPC is unknown", { privateRouting: "defaultRouteTable" }, f => { f.push({ type: "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation", name: "main", props: { vpcId: UNKNOWN, routeTableId: UNKNOWN }, propertyDependencies: { routeTableId: ["public-rt"] } }); }],
+            ];
+            for (const [label, options, mutate] of cases) {
+                it(label, async () => {
+                    const fixtures = network({ nat: "single", ...options });
+                    mutate(fixtures);
+                    assert.deepEqual(await violations(fixtures), []);
+                });
+            }
+        });
+    });
+
+    describe("subnets placed by availabilityZoneId", () => {
+        const zoneIds = ["use1-az1", "use1-az2", "use1-az4"];
+        it("compares AZ ids when the subnet and the NAT's subnet both give one, and names them as given", async () => {
+            for (const knownIds of [false, true]) {
+                const found = await violations(network({ nat: "single", zoneIds, knownIds }));
+                assert.deepEqual(found.map(d => d.urn!.split("::").pop()), ["private-1", "private-2"]);
+                assert.match(found[0].message, /Subnet 'private-1' in use1-az2 sends 0\.0\.0\.0\/0 to NAT gateway 'nat-0' in use1-az1: .*Fix: give use1-az2 its own NAT gateway/);
+            }
+            assert.deepEqual(await violations(network({ nat: "perAz", zoneIds })), []);
+        });
+        it("is silent when one side gives an AZ name and the other an AZ id (the mapping is per account)", async () => {
+            assert.deepEqual(await violations(network({ nat: "single", zoneIds, zoneIdsOn: "private" })), []);
+            assert.deepEqual(await violations(network({ nat: "perAz", zoneIds, zoneIdsOn: "private" })), []);
+        });
+        it("compares names when both subnets carry both (outputs after an update)", async () => {
+            const fixtures = network({ nat: "single", knownIds: true });
+            fixtures.filter(f => f.type === "aws:ec2/subnet:Subnet").forEach((f, i) => { f.props.availabilityZoneId = ["use1-az1", "use1-az2", "use1-az4"][i % 3]; });
+            assert.equal((await violations(fixtures)).length, 2);
+        });
+        it("is silent on an unknown availabilityZoneId", async () => {
+            const fixtures = network({ nat: "single", zoneIds });
+            named(fixtures, "private-1").props.availabilityZoneId = UNKNOWN;
+            assert.deepEqual((await violations(fixtures)).map(d => d.urn!.split("::").pop()), ["private-2"]);
+            named(fixtures, "public-0").props.availabilityZoneId = UNKNOWN;
+            assert.deepEqual(await violations(fixtures), []);
+        });
+    });
+
+    describe("NAT64: IPv6 subnets whose 64:ff9b::/96 goes to a NAT gateway", () => {
+        /** A NAT per AZ for IPv4; an IPv6-only subnet in us-east-1b whose NAT64 route goes to nat-0 in us-east-1a. */
+        function ipv6Only(route: "inline" | "resource", knownIds = false): Fixture[] {
+            const fixtures = network({ nat: "perAz", knownIds });
+            const ref = (name: string) => knownIds ? `id-${name}` : UNKNOWN;
+            const deps = (d: Record<string, string[]>) => knownIds ? {} : d;
+            fixtures.push({ type: "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway", name: "eigw", props: { vpcId: ref("vpc"), id: "id-eigw" } });
+            fixtures.push({ type: "aws:ec2/subnet:Subnet", name: "v6-1", props: { vpcId: ref("vpc"), ipv6Native: true, ipv6CidrBlock: UNKNOWN, availabilityZone: "us-east-1b", id: "id-v6-1" }, propertyDependencies: deps({ vpcId: ["vpc"] }) });
+            if (route === "inline") {
+                fixtures.push({ type: "aws:ec2/routeTable:RouteTable", name: "v6-1-rt", props: { vpcId: ref("vpc"), id: "id-v6-1-rt", routes: [
+                    { ipv6CidrBlock: "::/0", egressOnlyGatewayId: ref("eigw") }, { ipv6CidrBlock: "64:ff9b::/96", natGatewayId: ref("nat-0") }] }, propertyDependencies: deps({ vpcId: ["vpc"], routes: ["eigw", "nat-0"] }) });
+            } else {
+                fixtures.push({ type: "aws:ec2/routeTable:RouteTable", name: "v6-1-rt", props: { vpcId: ref("vpc"), id: "id-v6-1-rt" }, propertyDependencies: deps({ vpcId: ["vpc"] }) });
+                fixtures.push({ type: "aws:ec2/route:Route", name: "v6-1-nat64", props: { routeTableId: ref("v6-1-rt"), destinationIpv6CidrBlock: "64:ff9b::/96", natGatewayId: ref("nat-0") }, propertyDependencies: deps({ routeTableId: ["v6-1-rt"], natGatewayId: ["nat-0"] }) });
+            }
+            fixtures.push({ type: "aws:ec2/routeTableAssociation:RouteTableAssociation", name: "v6-1-assoc", props: { subnetId: ref("v6-1"), routeTableId: ref("v6-1-rt") }, propertyDependencies: deps({ subnetId: ["v6-1"], routeTableId: ["v6-1-rt"] }) });
+            return fixtures;
+        }
+        for (const route of ["inline", "resource"] as const) {
+            it(`flags a NAT64 route to a NAT gateway in another AZ (${route === "inline" ? "inline routes" : "aws.ec2.Route"}), during preview and with known ids`, async () => {
+                for (const knownIds of [false, true]) {
+                    const found = await violations(ipv6Only(route, knownIds));
+                    assert.deepEqual(found.map(d => d.urn!.split("::").pop()), ["v6-1"]);
+                    assert.match(found[0].message, /Subnet 'v6-1' in us-east-1b sends 64:ff9b::\/96 \(NAT64\) to NAT gateway 'nat-0' in us-east-1a: .*Fix: give us-east-1b its own NAT gateway .* and route this subnet's table to it\./);
+                }
+            });
+        }
+        it("one finding per subnet when 0.0.0.0/0 and NAT64 both cross", async () => {
+            const fixtures = network({ nat: "single", inlineRoutes: true });
+            named(fixtures, "private-1-rt").props.routes.push({ ipv6CidrBlock: "64:ff9b::/96", natGatewayId: UNKNOWN });
+            const found = await violations(fixtures);
+            assert.equal(found.length, 2);
+            assert.match(found[0].message, /Subnet 'private-1' in us-east-1b sends 0\.0\.0\.0\/0 and 64:ff9b::\/96 \(NAT64\) to NAT gateway 'nat-0' in us-east-1a/);
+        });
+        it("passes a NAT64 route to the subnet's own AZ", async () => {
+            const fixtures = ipv6Only("resource");
+            named(fixtures, "v6-1").props.availabilityZone = "us-east-1a";
+            assert.deepEqual(await violations(fixtures), []);
+        });
+        it("is silent on an unknown IPv6 destination or NAT", async () => {
+            const inline = ipv6Only("inline");
+            named(inline, "v6-1-rt").props.routes[1].ipv6CidrBlock = UNKNOWN;
+            assert.deepEqual(await violations(inline), []);
+            const resource = ipv6Only("resource");
+            named(resource, "v6-1-nat64").props.destinationIpv6CidrBlock = UNKNOWN;
+            assert.deepEqual(await violations(resource), []);
+            const nat = ipv6Only("resource");
+            named(nat, "v6-1-nat64").propertyDependencies = { routeTableId: ["v6-1-rt"] };
+            assert.deepEqual(await violations(nat), []);
+        });
+    });
+
     describe("unknown values stay silent (no violation, no can't-run diagnostic)", () => {
         const cases: [string, (f: Fixture[]) => void][] = [
             ["NAT subnetId unknown and no dependency", f => { named(f, "nat-0").propertyDependencies = {}; }],
