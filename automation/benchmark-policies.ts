@@ -44,7 +44,9 @@ function cell(index: number): RegisteredResource[] {
     const table = add("aws:ec2/routeTable:RouteTable", "private", {}, { vpcId: vpc });
     add("aws:ec2/routeTableAssociation:RouteTableAssociation", "private", {}, { subnetId: privateSubnet, routeTableId: table });
     add("aws:ec2/route:Route", "private-default", { destinationCidrBlock: "0.0.0.0/0" }, { routeTableId: table, natGatewayId: nat });
-    add("aws:ec2/vpcEndpoint:VpcEndpoint", "s3", { serviceName: "com.amazonaws.us-east-1.s3", vpcEndpointType: "Gateway" }, { vpcId: vpc });
+    const s3 = add("aws:ec2/vpcEndpoint:VpcEndpoint", "s3", { serviceName: "com.amazonaws.us-east-1.s3", vpcEndpointType: "Gateway", routeTableIds: [table.id] }, { vpcId: vpc });
+    s3.propertyDependencies.routeTableIds = [table.urn]; // attached to the private table, as the Network component does
+    s3.dependencies.push(table.urn);
     add("aws:ec2/securityGroup:SecurityGroup", "web", { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] }] }, { vpcId: vpc });
     add("aws:lb/targetGroup:TargetGroup", "web", { port: 8080, protocol: "HTTP", targetType: index % 10 === 0 ? "instance" : "ip" }, { vpcId: vpc });
     const labels = { app: `web-${index}` };
@@ -91,7 +93,9 @@ async function main(): Promise<void> {
         console.log(`pack start:        ${startSeconds.toFixed(2)} s`);
         console.log(`resources:         ${resources.length}`);
         console.log(`policy evaluation: ${seconds.toFixed(2)} s (${(seconds * 1000 / resources.length).toFixed(3)} ms per resource, Analyze x${resources.length} + AnalyzeStack x1)`);
-        console.log(`violations:        ${violations.length}`);
+        const byPolicy = new Map<string, number>();
+        for (const v of violations) byPolicy.set(v.policy, (byPolicy.get(v.policy) ?? 0) + 1);
+        console.log(`violations:        ${violations.length} (${[...byPolicy].map(([policy, n]) => `${policy} ${n}`).join(", ")})`);
     } finally {
         pack.stop();
     }
