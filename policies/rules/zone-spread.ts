@@ -1,5 +1,5 @@
-import { ResourceValidationPolicy } from "@pulumi/policy";
-import { displayName, isKind } from "../lib/kubernetes";
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { displayName, isKind, kubernetesKind, namespaceOf } from "../lib/kubernetes";
 import { at, isUnknown, isUnknownAt, rawProps } from "../lib/unknowns";
 
 const zoneKey = "topology.kubernetes.io/zone";
@@ -9,8 +9,35 @@ interface Config {
     zoneCount?: number;
 }
 
+/**
+ * The replicas a workload runs at least: spec.replicas, or when that is unset the minReplicas of an
+ * HPA scaling it (same namespace; HPA default 1). "unknown" while any of it cannot be known.
+ */
+function minimumReplicas(workload: PolicyResource, hpas: PolicyResource[]): { replicas: number; hpa?: string } | "unknown" {
+    const props = rawProps(workload.props);
+    if (isUnknownAt(props, "spec", "replicas")) return "unknown";
+    const replicas = at(props, "spec", "replicas");
+    if (typeof replicas === "number") return { replicas };
+    const kind = kubernetesKind(workload.type)!.kind;
+    const name = at(props, "metadata", "name") ?? workload.name;
+    const namespace = namespaceOf(props, workload.provider);
+    if (isUnknownAt(props, "metadata", "name") || namespace === undefined) return "unknown";
+    let found: { replicas: number; hpa?: string } = { replicas: 1 };
+    for (const hpa of hpas) {
+        const hpaProps = rawProps(hpa.props);
+        const target = ["kind", "name"].map(key => at(hpaProps, "spec", "scaleTargetRef", key));
+        const hpaNamespace = namespaceOf(hpaProps, hpa.provider);
+        if (["kind", "name"].some(key => isUnknownAt(hpaProps, "spec", "scaleTargetRef", key)) || hpaNamespace === undefined) return "unknown";
+        if (target[0] !== kind || target[1] !== name || hpaNamespace !== namespace) continue;
+        if (isUnknownAt(hpaProps, "spec", "minReplicas")) return "unknown";
+        const minReplicas = at(hpaProps, "spec", "minReplicas");
+        found = { replicas: typeof minReplicas === "number" ? minReplicas : 1, hpa: `${hpaNamespace}/${at(hpaProps, "metadata", "name") ?? hpa.name}` };
+    }
+    return found;
+}
+
 /** Multi-replica workloads spread on the zone key so every zone has local endpoints. */
-export const zoneSpread: ResourceValidationPolicy = {
+export const zoneSpread: StackValidationPolicy = {
     name: "zone-spread",
     description: `Multi-replica Deployments and StatefulSets spread on ${zoneKey} with minDomains >= the zone count.`,
     enforcementLevel: "advisory",
@@ -19,32 +46,34 @@ export const zoneSpread: ResourceValidationPolicy = {
             zoneCount: { type: "integer", minimum: 1, default: 3, description: "Zones the workloads run in; minDomains must be at least this." },
         },
     },
-    validateResource: (args, reportViolation) => {
-        if (!isKind(args.type, "apps", "Deployment", "StatefulSet")) return;
-        const props = rawProps(args.props);
-        const replicas = at(props, "spec", "replicas");
-        if (isUnknownAt(props, "spec", "replicas") || typeof replicas !== "number" || replicas < 2) return;
-        if (isUnknownAt(props, "spec", "template", "spec", "topologySpreadConstraints")) return;
+    validateStack: (args, reportViolation) => {
         const zones = args.getConfig<Config>().zoneCount ?? 3;
-        const constraints = at(props, "spec", "template", "spec", "topologySpreadConstraints");
-        const list = Array.isArray(constraints) ? constraints : [];
-        if (list.some(c => isUnknown(c) || isUnknown(c?.topologyKey))) return;
-        const workload = `${args.type.split(":").pop()} ${displayName(props.metadata, args.name, args.provider)}`;
-        // Several zone constraints may stand side by side (a soft one and a hard one): one that holds is enough.
-        const zonalConstraints = list.filter(c => c?.topologyKey === zoneKey);
-        if (zonalConstraints.some(c => isUnknown(c.minDomains) || isUnknown(c.whenUnsatisfiable))) return;
-        if (zonalConstraints.some(c => c.whenUnsatisfiable !== "ScheduleAnyway" && typeof c.minDomains === "number" && c.minDomains >= zones)) return;
-        const zonal = zonalConstraints.find(c => c.whenUnsatisfiable !== "ScheduleAnyway") ?? zonalConstraints[0];
-        if (!zonal) {
-            reportViolation(
-                `${workload} runs ${replicas} replicas with no topologySpreadConstraint on ${zoneKey}: the scheduler may pack them into one zone, leaving the other zones to call across. ` +
-                `Fix: add {topologyKey: ${zoneKey}, maxSkew: 1, whenUnsatisfiable: DoNotSchedule, minDomains: ${zones}}.`,
-            );
-            return;
+        const hpas = args.resources.filter(r => isKind(r.type, "autoscaling", "HorizontalPodAutoscaler"));
+        for (const resource of args.resources.filter(r => isKind(r.type, "apps", "Deployment", "StatefulSet"))) {
+            const message = violation(resource, minimumReplicas(resource, hpas), zones);
+            if (message) reportViolation(message, resource.urn);
         }
-        reportViolation(
-            `${workload} spreads on ${zoneKey} with minDomains ${zonal.minDomains ?? "unset"}, below the ${zones} zones: while fewer zones have nodes the skew check passes and replicas pile into them. ` +
-            `Fix: set minDomains: ${zones} (with whenUnsatisfiable: DoNotSchedule).`,
-        );
     },
 };
+
+function violation(resource: PolicyResource, minimum: ReturnType<typeof minimumReplicas>, zones: number): string | undefined {
+    if (minimum === "unknown" || minimum.replicas < 2) return undefined;
+    const props = rawProps(resource.props);
+    if (isUnknownAt(props, "spec", "template", "spec", "topologySpreadConstraints")) return undefined;
+    const constraints = at(props, "spec", "template", "spec", "topologySpreadConstraints");
+    const list = Array.isArray(constraints) ? constraints : [];
+    if (list.some(c => isUnknown(c) || isUnknown(c?.topologyKey))) return undefined;
+    // Several zone constraints may stand side by side (a soft one and a hard one): one that holds is enough.
+    const zonalConstraints = list.filter(c => c?.topologyKey === zoneKey);
+    if (zonalConstraints.some(c => isUnknown(c.minDomains) || isUnknown(c.whenUnsatisfiable))) return undefined;
+    if (zonalConstraints.some(c => c.whenUnsatisfiable !== "ScheduleAnyway" && typeof c.minDomains === "number" && c.minDomains >= zones)) return undefined;
+    const workload = `${resource.type.split(":").pop()} ${displayName(props.metadata, resource.name, resource.provider)}`;
+    const runs = minimum.hpa ? `runs at least ${minimum.replicas} replicas (HPA ${minimum.hpa} minReplicas)` : `runs ${minimum.replicas} replicas`;
+    const zonal = zonalConstraints.find(c => c.whenUnsatisfiable !== "ScheduleAnyway") ?? zonalConstraints[0];
+    if (!zonal) {
+        return `${workload} ${runs} with no topologySpreadConstraint on ${zoneKey}: the scheduler may pack them into one zone, leaving the other zones to call across. ` +
+            `Fix: add {topologyKey: ${zoneKey}, maxSkew: 1, whenUnsatisfiable: DoNotSchedule, minDomains: ${zones}}.`;
+    }
+    return `${workload} spreads on ${zoneKey} with minDomains ${zonal.minDomains ?? "unset"}, below the ${zones} zones: while fewer zones have nodes the skew check passes and replicas pile into them. ` +
+        `Fix: set minDomains: ${zones} (with whenUnsatisfiable: DoNotSchedule).`;
+}

@@ -16,8 +16,13 @@ const workload = (kind: "Deployment" | "StatefulSet", replicas: unknown, constra
 };
 const spread = (minDomains?: unknown) => [{ topologyKey: zone, maxSkew: 1, whenUnsatisfiable: "DoNotSchedule", minDomains, labelSelector: { matchLabels: { app: "api" } } }];
 
-async function messages(fixture: Fixture, config?: PackConfig) {
-    return (await runPolicies([zoneSpread], [fixture], { config })).diagnostics.map(d => d.message);
+const hpa = (minReplicas: unknown, target: Record<string, unknown> = { kind: "Deployment", name: "api" }, namespace = "shop"): Fixture => ({
+    type: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", name: "api-hpa",
+    props: { metadata: { name: "api", namespace }, spec: { scaleTargetRef: { apiVersion: "apps/v1", ...target }, minReplicas, maxReplicas: 9 } },
+});
+
+async function messages(fixture: Fixture | Fixture[], config?: PackConfig) {
+    return (await runPolicies([zoneSpread], [fixture].flat(), { config })).diagnostics.map(d => d.message);
 }
 
 describe("policies/rules/zone-spread", () => {
@@ -42,6 +47,16 @@ describe("policies/rules/zone-spread", () => {
         assert.match((await messages(workload("Deployment", 3, [soft, ...spread(2)])))[0], /minDomains 2, below the 3 zones/);
         assert.match((await messages(workload("Deployment", 3, [soft])))[0], /minDomains unset/, "a soft constraint alone does not hold");
         assert.deepEqual(await messages(workload("Deployment", 3, [{ ...soft, whenUnsatisfiable: UNKNOWN }, ...spread(2)])), []);
+    });
+    it("reads an HPA's minReplicas when the workload leaves replicas to it", async () => {
+        const [message] = await messages([workload("Deployment", undefined), hpa(3)]);
+        assert.match(message, /Deployment shop\/api runs at least 3 replicas \(HPA shop\/api minReplicas\) with no topologySpreadConstraint/);
+        assert.deepEqual(await messages([workload("Deployment", undefined, spread(3)), hpa(3)]), []);
+        assert.deepEqual(await messages([workload("Deployment", undefined), hpa(undefined)]), [], "HPA default minReplicas is 1");
+        assert.deepEqual(await messages([workload("Deployment", undefined), hpa(3, { kind: "Deployment", name: "other" })]), [], "another target");
+        assert.deepEqual(await messages([workload("Deployment", undefined), hpa(3, undefined, "other")]), [], "another namespace");
+        assert.deepEqual(await messages([workload("Deployment", undefined), hpa(UNKNOWN)]), [], "unknown minReplicas");
+        assert.deepEqual(await messages([workload("Deployment", undefined), hpa(3, { kind: "Deployment", name: UNKNOWN })]), [], "unknown target");
     });
     it("is silent on unknown replicas, constraints or minDomains", async () => {
         assert.deepEqual(await messages(workload("Deployment", UNKNOWN)), []);
