@@ -38,6 +38,13 @@ export function at(value: unknown, ...path: (string | number)[]): unknown {
     return current;
 }
 
+/** True when the value, or anything nested in it, is unknown. */
+export function containsUnknown(value: unknown): boolean {
+    if (isUnknown(value)) return true;
+    if (value === null || typeof value !== "object") return false;
+    return Object.values(value).some(containsUnknown);
+}
+
 /** True when some step of the path is an unknown sentinel (so the real value cannot be judged). */
 export function isUnknownAt(value: unknown, ...path: (string | number)[]): boolean {
     let current: any = value;

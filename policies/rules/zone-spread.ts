@@ -1,6 +1,6 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { displayName, isKind, kubernetesKind, namespaceOf } from "../lib/kubernetes";
-import { at, isUnknown, isUnknownAt, rawProps } from "../lib/unknowns";
+import { at, containsUnknown, isUnknown, isUnknownAt, rawProps } from "../lib/unknowns";
 
 const zoneKey = "topology.kubernetes.io/zone";
 
@@ -56,9 +56,28 @@ export const zoneSpread: StackValidationPolicy = {
     },
 };
 
+/**
+ * True when the pod template pins its pods to one zone (nodeSelector on the zone key, or required
+ * node affinity whose every term allows exactly one zone): a per-zone Deployment, nothing to
+ * spread. Undefined while that cannot be known.
+ */
+function pinnedToOneZone(props: Record<string, any>): boolean | undefined {
+    const pod = ["spec", "template", "spec"];
+    if (isUnknownAt(props, ...pod, "nodeSelector", zoneKey)) return undefined;
+    if (typeof at(props, ...pod, "nodeSelector", zoneKey) === "string") return true;
+    const termsPath = [...pod, "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"];
+    if (isUnknownAt(props, ...termsPath)) return undefined;
+    const terms = at(props, ...termsPath);
+    if (!Array.isArray(terms) || terms.length === 0) return false;
+    if (containsUnknown(terms)) return undefined;
+    return terms.every(term => (term?.matchExpressions ?? []).some((e: any) =>
+        e?.key === zoneKey && e?.operator === "In" && Array.isArray(e?.values) && e.values.length === 1));
+}
+
 function violation(resource: PolicyResource, minimum: ReturnType<typeof minimumReplicas>, zones: number): string | undefined {
     if (minimum === "unknown" || minimum.replicas < 2) return undefined;
     const props = rawProps(resource.props);
+    if (pinnedToOneZone(props) !== false) return undefined;
     if (isUnknownAt(props, "spec", "template", "spec", "topologySpreadConstraints")) return undefined;
     const constraints = at(props, "spec", "template", "spec", "topologySpreadConstraints");
     const list = Array.isArray(constraints) ? constraints : [];

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { unknownCheckingProxy } from "@pulumi/policy";
-import { at, isUnknown, isUnknownAt, rawProps } from "../../../policies/lib/unknowns";
+import { at, containsUnknown, isUnknown, isUnknownAt, rawProps } from "../../../policies/lib/unknowns";
 import { UNKNOWN, UNKNOWN_ARRAY } from "../harness";
 
 describe("policies/lib/unknowns", () => {
@@ -22,5 +22,10 @@ describe("policies/lib/unknowns", () => {
         assert.equal(at(value, "spec", "template", "spec"), undefined);
         assert.equal(isUnknownAt(value, "spec", "template", "spec"), true);
         assert.equal(isUnknownAt(value, "spec", "missing", "spec"), false);
+    });
+    it("containsUnknown() looks through nested objects and arrays", () => {
+        assert.equal(containsUnknown([{ values: ["a", UNKNOWN] }]), true);
+        assert.equal(containsUnknown({ a: { b: UNKNOWN_ARRAY } }), true);
+        assert.equal(containsUnknown([{ values: ["a"] }, null, 3]), false);
     });
 });

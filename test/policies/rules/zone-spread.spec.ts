@@ -58,6 +58,20 @@ describe("policies/rules/zone-spread", () => {
         assert.deepEqual(await messages([workload("Deployment", undefined), hpa(UNKNOWN)]), [], "unknown minReplicas");
         assert.deepEqual(await messages([workload("Deployment", undefined), hpa(3, { kind: "Deployment", name: UNKNOWN })]), [], "unknown target");
     });
+    it("leaves per-zone workloads alone: pinned to one zone by nodeSelector or required node affinity", async () => {
+        const pinned = (podSpec: Record<string, unknown>) => {
+            const fixture = workload("Deployment", 3);
+            Object.assign(fixture.props.spec.template.spec, podSpec);
+            return fixture;
+        };
+        const oneZone = (values: unknown) => ({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [{ matchExpressions: [{ key: zone, operator: "In", values }] }] } } } });
+        assert.deepEqual(await messages(pinned({ nodeSelector: { [zone]: "us-east-1a" } })), []);
+        assert.deepEqual(await messages(pinned(oneZone(["us-east-1a"]))), []);
+        assert.equal((await messages(pinned(oneZone(["us-east-1a", "us-east-1b"])))).length, 1, "two zones still need spreading");
+        assert.deepEqual(await messages(pinned(oneZone(UNKNOWN))), [], "unknown zones: silent");
+        assert.deepEqual(await messages(pinned({ nodeSelector: { [zone]: UNKNOWN } })), [], "unknown nodeSelector: silent");
+    });
     it("is silent on unknown replicas, constraints or minDomains", async () => {
         assert.deepEqual(await messages(workload("Deployment", UNKNOWN)), []);
         assert.deepEqual(await messages(workload("Deployment", 3, UNKNOWN)), []);
