@@ -39,21 +39,21 @@ export function loadStackSettings(programDir: string, stack: string): StackSetti
     const entry = typeof projectYaml.main === "string" ? path.resolve(dir, projectYaml.main) : dir;
     const stackYaml = readYaml(stackFile) ?? {};
     const config: Record<string, string> = {};
-    const secretKeys: string[] = [];
+    const secretKeys = new Set<string>();
     // Project-level values first (Pulumi.yaml `config:`, a value or {default|value, type, ...}); the stack's override them.
     const projectValues = Object.entries<unknown>(projectYaml.config ?? {})
         .map(([key, value]) => [key, isDeclaration(value) ? value.value ?? value.default : value] as const)
         .filter(([, value]) => value !== undefined);
     for (const [rawKey, value] of [...projectValues, ...Object.entries<unknown>(stackYaml.config ?? {})]) {
         const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
-        if (isSecure(value)) {
-            secretKeys.push(key);
-            config[key] = "[secret]"; // ciphertext needs the stack's secrets provider, which does not exist offline
-        } else {
-            config[key] = typeof value === "string" ? value : JSON.stringify(value);
-        }
+        // Ciphertext needs the stack's secrets provider, which does not exist offline: every `secure:`
+        // value, nested ones too, reads "[secret]", and the key is secret as under `pulumi config`.
+        const readable = withoutCiphertext(value);
+        if (readable !== value) secretKeys.add(key);
+        else secretKeys.delete(key); // a stack value over a project-level secret
+        config[key] = typeof readable === "string" ? readable : JSON.stringify(readable);
     }
-    return { programDir: dir, project, stack, entry, config, secretKeys };
+    return { programDir: dir, project, stack, entry, config, secretKeys: [...secretKeys] };
 }
 
 function readYaml(file: string): Record<string, any> | undefined {
@@ -70,6 +70,15 @@ function packageName(dir: string): string | undefined {
 }
 
 const isSecure = (value: unknown) => typeof value === "object" && value !== null && "secure" in value;
+
+/** The value with every `{secure: ...}` in it replaced by "[secret]"; the same value when it holds none. */
+function withoutCiphertext(value: unknown): unknown {
+    if (isSecure(value)) return "[secret]";
+    if (value === null || typeof value !== "object") return value;
+    const entries = Object.entries(value).map(([k, v]) => [k, withoutCiphertext(v)] as const);
+    if (entries.every(([k, v]) => v === (value as Record<string, unknown>)[k])) return value;
+    return Array.isArray(value) ? entries.map(([, v]) => v) : Object.fromEntries(entries);
+}
 
 /** A Pulumi.yaml config declaration (`{type, default, description, ...}` or `{value}`) rather than a plain value. */
 const DECLARATION_KEYS = ["type", "default", "value", "description", "secret", "items"];

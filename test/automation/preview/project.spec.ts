@@ -25,6 +25,17 @@ describe("automation/preview/project loadStackSettings", () => {
         });
     });
 
+    it("reads every secure value as [secret], nested ones included, and marks those keys secret", () => {
+        const dir = project("name: shop\nruntime: nodejs\n", [
+            "config:", "  token: { secure: AAAB }", "  db: { host: db.internal, password: { secure: AAAC } }", "  plain: { a: [1, { b: 2 }] }",
+        ].join("\n"));
+        const settings = loadStackSettings(dir, "ci");
+        assert.equal(settings.config["shop:token"], "[secret]");
+        assert.deepEqual(JSON.parse(settings.config["shop:db"]), { host: "db.internal", password: "[secret]" });
+        assert.deepEqual(JSON.parse(settings.config["shop:plain"]), { a: [1, { b: 2 }] });
+        assert.deepEqual(settings.secretKeys.sort(), ["shop:db", "shop:token"]);
+    });
+
     it("resolves a symlinked program directory to its real path", () => {
         const dir = project("name: shop\nruntime: nodejs\n", "config: {}\n");
         const link = path.join(mkdtempSync(path.join(tmpdir(), "link-")), "shop");
