@@ -8,7 +8,11 @@ import * as k8s from "@pulumi/kubernetes";
 
 export const ZONE_TOPOLOGY_KEY = "topology.kubernetes.io/zone";
 
-/** maxSkew 1 over zones, DoNotSchedule, minDomains = zoneCount, for pods matching matchLabels. */
+/**
+ * maxSkew 1 over zones, DoNotSchedule, minDomains = zoneCount, for pods matching matchLabels of
+ * the same ReplicaSet (matchLabelKeys pod-template-hash, on by default since Kubernetes 1.27): during a
+ * rollout the new pods spread on their own instead of around the old ones about to go.
+ */
 export function zoneSpreadConstraints(
     matchLabels: Record<string, string>,
     zoneCount: number,
@@ -19,5 +23,6 @@ export function zoneSpreadConstraints(
         whenUnsatisfiable: "DoNotSchedule",
         minDomains: zoneCount,
         labelSelector: { matchLabels },
+        matchLabelKeys: ["pod-template-hash"],
     }];
 }

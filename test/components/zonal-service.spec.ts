@@ -57,6 +57,7 @@ describe("ZonalService", () => {
             whenUnsatisfiable: "DoNotSchedule",
             minDomains: 3,
             labelSelector: { matchLabels: { "app.kubernetes.io/name": "backend" } },
+            matchLabelKeys: ["pod-template-hash"],
         }]);
     });
 
