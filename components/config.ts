@@ -306,6 +306,8 @@ export const eksSchema = section({
     clusterCreatorAdmin: z.boolean({ error: "must be true or false" }).default(false),
     /** Envelope-encrypt Kubernetes secrets with a customer-managed KMS key (rotation on). */
     secretsEncryption: z.boolean({ error: "must be true or false" }).default(false),
+    /** At the end of the version's standard support: STANDARD upgrades the cluster, EXTENDED keeps it at six times the control-plane price. */
+    supportType: z.enum(["STANDARD", "EXTENDED"], { error: oneOf(["STANDARD", "EXTENDED"]) }).default("STANDARD"),
     /** Days CloudWatch keeps the control-plane logs (api, audit, authenticator); EKS's own log group would keep them forever. */
     logRetentionDays: logRetentionDays(30),
     /** Custom Auto Mode node pools beside the built-in general-purpose and system pools. */

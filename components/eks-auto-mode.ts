@@ -24,6 +24,8 @@ export interface AutoModeClusterArgs {
     clusterCreatorAdmin: boolean;
     /** Envelope-encrypt secrets with a customer-managed KMS key (rotation on); default false. */
     secretsEncryption: boolean;
+    /** STANDARD (default): upgraded at the end of standard support; EXTENDED: extended support, $0.60 instead of $0.10 per hour. */
+    supportType: EksConfig["supportType"];
     /** Days the control-plane log group keeps its logs; default 30. */
     logRetentionDays: number;
     /** Custom node pools: Graviton (arm64, weight 10) and Spot (weight 80); both off by default. */
@@ -127,6 +129,7 @@ export class AutoModeCluster extends pulumi.ComponentResource {
         const cluster = new aws.eks.Cluster(name, {
             name: clusterName,
             version: args.version,
+            upgradePolicy: { supportType: args.supportType },
             roleArn: clusterRole.arn,
             bootstrapSelfManagedAddons: false,
             accessConfig: {

@@ -14,6 +14,7 @@ describe("config: eks", () => {
             endpointPublicAccessCidrs: [],
             clusterCreatorAdmin: false,
             secretsEncryption: false,
+            supportType: "STANDARD",
             logRetentionDays: 30,
             nodePools: { graviton: false, spot: false },
             addons: { metricsServer: true, cloudwatchObservability: true },
@@ -24,6 +25,7 @@ describe("config: eks", () => {
     it("rejects a version that is not a minor version string", () => {
         assert.equal(configErrorOf({ eks: { ...CLUSTER, version: "1.35.2" } }), 'eks.version must be a Kubernetes minor version like "1.35", got "1.35.2"');
         assert.equal(configErrorOf({ eks: { ...CLUSTER, version: 1.35 } }), 'eks.version must be a Kubernetes minor version like "1.35", got 1.35');
+        assert.equal(configErrorOf({ eks: { ...CLUSTER, supportType: "extended" } }), 'eks.supportType must be one of STANDARD|EXTENDED, got "extended"');
     });
 
     it("rejects versions before 1.35", () => {

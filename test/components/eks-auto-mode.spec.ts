@@ -158,10 +158,11 @@ describe("AutoModeCluster", () => {
         assert.deepEqual(exec.args, ["eks", "get-token", "--cluster-name", "cross-az-platform-test-eks", "--region", "us-east-1", "--role-arn", ADMIN]);
     });
 
-    it("names the cluster <project>-<stack>-<name> and declares its control-plane log group with a retention", async () => {
+    it("names the cluster <project>-<stack>-<name>, stays on standard support, and declares its control-plane log group with a retention", async () => {
         const { registered } = await build({ logRetentionDays: 90 });
         const cluster = one(registered, "aws:eks/cluster:Cluster");
         assert.equal(cluster.inputs.name, "cross-az-platform-test-eks");
+        assert.deepEqual(cluster.inputs.upgradePolicy, { supportType: "STANDARD" }, "no extended support unless asked");
         assert.deepEqual(cluster.inputs.enabledClusterLogTypes, ["api", "audit", "authenticator"]);
         const logGroup = one(registered, "aws:cloudwatch/logGroup:LogGroup");
         assert.deepEqual([logGroup.inputs.name, logGroup.inputs.retentionInDays], ["/aws/eks/cross-az-platform-test-eks/cluster", 90]);
