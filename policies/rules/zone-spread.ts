@@ -22,18 +22,22 @@ function minimumReplicas(workload: PolicyResource, hpas: PolicyResource[]): { re
     const name = at(props, "metadata", "name") ?? workload.name;
     const namespace = namespaceOf(props, workload.provider);
     if (isUnknownAt(props, "metadata", "name") || namespace === undefined) return "unknown";
-    let found: { replicas: number; hpa?: string } = { replicas: 1 };
+    // An HPA whose target or namespace is unknown might be this workload's: undecided unless another surely is.
+    let mightScaleIt = false;
     for (const hpa of hpas) {
         const hpaProps = rawProps(hpa.props);
-        const target = ["kind", "name"].map(key => at(hpaProps, "spec", "scaleTargetRef", key));
         const hpaNamespace = namespaceOf(hpaProps, hpa.provider);
-        if (["kind", "name"].some(key => isUnknownAt(hpaProps, "spec", "scaleTargetRef", key)) || hpaNamespace === undefined) return "unknown";
+        if (["kind", "name"].some(key => isUnknownAt(hpaProps, "spec", "scaleTargetRef", key)) || hpaNamespace === undefined) {
+            mightScaleIt = true;
+            continue;
+        }
+        const target = ["kind", "name"].map(key => at(hpaProps, "spec", "scaleTargetRef", key));
         if (target[0] !== kind || target[1] !== name || hpaNamespace !== namespace) continue;
         if (isUnknownAt(hpaProps, "spec", "minReplicas")) return "unknown";
         const minReplicas = at(hpaProps, "spec", "minReplicas");
-        found = { replicas: typeof minReplicas === "number" ? minReplicas : 1, hpa: `${hpaNamespace}/${at(hpaProps, "metadata", "name") ?? hpa.name}` };
+        return { replicas: typeof minReplicas === "number" ? minReplicas : 1, hpa: `${hpaNamespace}/${at(hpaProps, "metadata", "name") ?? hpa.name}` };
     }
-    return found;
+    return mightScaleIt ? "unknown" : { replicas: 1 };
 }
 
 /** Multi-replica workloads spread on the zone key so every zone has local endpoints. */

@@ -57,6 +57,8 @@ describe("policies/rules/zone-spread", () => {
         assert.deepEqual(await messages([workload("Deployment", undefined), hpa(3, undefined, "other")]), [], "another namespace");
         assert.deepEqual(await messages([workload("Deployment", undefined), hpa(UNKNOWN)]), [], "unknown minReplicas");
         assert.deepEqual(await messages([workload("Deployment", undefined), hpa(3, { kind: "Deployment", name: UNKNOWN })]), [], "unknown target");
+        const elsewhere = { ...hpa(3, { kind: "Deployment", name: UNKNOWN }), name: "other-hpa" };
+        assert.equal((await messages([workload("Deployment", undefined), elsewhere, hpa(3)])).length, 1, "a sure match wins over an unknown HPA");
     });
     it("leaves per-zone workloads alone: pinned to one zone by nodeSelector or required node affinity", async () => {
         const pinned = (podSpec: Record<string, unknown>) => {
