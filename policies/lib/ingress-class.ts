@@ -19,8 +19,8 @@ const legacyClassAnnotation = "kubernetes.io/ingress.class";
 /** The only IngressClassParams API whose spec.targetType is documented (LBC; "ignores the target-type annotation"). */
 export const lbcParamsGroup = "elbv2.k8s.aws";
 
-const isIngressClass = (r: PolicyResource) => isKind(r.type, "networking.k8s.io", "IngressClass");
-const isLbcParams = (r: PolicyResource) => isKind(r.type, lbcParamsGroup, "IngressClassParams");
+export const isIngressClass = (r: PolicyResource) => isKind(r.type, "networking.k8s.io", "IngressClass");
+export const isLbcParams = (r: PolicyResource) => isKind(r.type, lbcParamsGroup, "IngressClassParams");
 
 /** "yes"/"no" when a resource's metadata.name (and namespace, for namespaced lookups) is known; "maybe" when unknown. */
 function matches(resource: PolicyResource, name: string, namespace?: string | Unresolved): "yes" | "no" | "maybe" {

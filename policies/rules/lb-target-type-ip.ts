@@ -1,7 +1,9 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { targetGroupTypes } from "../lib/aws-types";
 import { instanceTargetCostNote, TRAFFIC_CONFIG_SCHEMA, TrafficConfig, ZONE_COUNT_CONFIG_SCHEMA } from "../lib/cost-model";
-import { backendServiceNames, classParamsTargetType, findByName, resolveAlbClass, UNRESOLVED, Unresolved } from "../lib/ingress-class";
+import {
+    backendServiceNames, classParamsTargetType, findByName, isIngressClass, isLbcParams, resolveAlbClass, UNRESOLVED, Unresolved,
+} from "../lib/ingress-class";
 import { displayName, isKind, namespaceOf } from "../lib/kubernetes";
 import { CROSS_AZ_PER_GB_EACH_DIRECTION } from "../lib/prices";
 import { at, isUnknown, isUnknownAt, rawProps } from "../lib/unknowns";
@@ -49,14 +51,14 @@ function loadBalancerServiceFinding(resource: PolicyResource): string | undefine
  * (elbv2.k8s.aws spec.targetType) if set, else per backend from the backend Service's
  * target-type annotation, else the Ingress's, else instance. Anything unknown on the way: silent.
  */
-function ingressFinding(resource: PolicyResource, resources: PolicyResource[], services: PolicyResource[]): string | undefined {
+function ingressFinding(resource: PolicyResource, classObjects: PolicyResource[], services: PolicyResource[]): string | undefined {
     const props = rawProps(resource.props);
-    const albClass = resolveAlbClass(props, resources);
+    const albClass = resolveAlbClass(props, classObjects);
     if (albClass === undefined || albClass === UNRESOLVED) return undefined;
     const name = displayName(at(props, "metadata"), resource.name, resource.provider);
     const classText = `(${albClass.isDefault ? "default class" : "class"} ${albClass.className})`;
 
-    const params = classParamsTargetType(albClass.ingressClass, resources);
+    const params = classParamsTargetType(albClass.ingressClass, classObjects);
     if (params === UNRESOLVED || params?.targetType === "ip") return undefined;
     if (params?.targetType === "instance") {
         return `Ingress ${name} ${classText} gets targetType 'instance' from IngressClassParams ${params.paramsName} (it overrides the ${albTargetType} annotations): ${extraHop}. ` +
@@ -108,10 +110,12 @@ export const lbTargetTypeIp: StackValidationPolicy = {
         const northSouthGb = traffic?.northSouthGbPerMonth ?? 0;
         const costNote = northSouthGb > 0 ? ` ${instanceTargetCostNote(northSouthGb, zoneCount)}` : "";
         const services = args.resources.filter(r => isKind(r.type, "core", "Service"));
+        // Looked up once per stack, not once per Ingress: what the class resolution reads.
+        const classObjects = args.resources.filter(r => isIngressClass(r) || isLbcParams(r));
         for (const resource of args.resources) {
             let finding: string | undefined;
             if (targetGroupTypes.has(resource.type)) finding = targetGroupFinding(resource);
-            else if (isKind(resource.type, "networking.k8s.io", "Ingress") || isKind(resource.type, "extensions", "Ingress")) finding = ingressFinding(resource, args.resources, services);
+            else if (isKind(resource.type, "networking.k8s.io", "Ingress") || isKind(resource.type, "extensions", "Ingress")) finding = ingressFinding(resource, classObjects, services);
             else if (isKind(resource.type, "core", "Service")) finding = loadBalancerServiceFinding(resource);
             if (finding !== undefined) reportViolation(finding + costNote, resource.urn);
         }
