@@ -134,16 +134,16 @@ function readTraffic(stack: StackSettings): { section?: unknown; profile: Traffi
 export async function evaluatePolicies(pack: PolicyPackClient, resources: RegisteredResource[], remediating: boolean) {
     const analyzed = new Map<string, AnalyzedResource>();
     const violations: PreviewResult["violations"] = [];
-    const byUrn = new Map(resources.map(r => [r.urn, r]));
-    const providerOf = (r: RegisteredResource): AnalyzedResource["provider"] => {
-        const provider = r.providerUrn === undefined ? undefined : byUrn.get(r.providerUrn);
-        return provider && { urn: provider.urn, type: provider.type, name: provider.name, properties: analyzerProperties(provider.inputs) };
-    };
     for (const r of resources) {
         analyzed.set(r.urn, {
-            urn: r.urn, type: r.type, name: r.name, parent: r.parent, provider: providerOf(r),
+            urn: r.urn, type: r.type, name: r.name, parent: r.parent,
             properties: analyzerProperties(r.inputs), dependencies: r.dependencies, propertyDependencies: r.propertyDependencies,
         });
+    }
+    // A resource's explicit provider is itself a registered resource: pass its entry along.
+    for (const r of resources) {
+        const provider = r.providerUrn === undefined ? undefined : analyzed.get(r.providerUrn);
+        if (provider) analyzed.get(r.urn)!.provider = { urn: provider.urn, type: provider.type, name: provider.name, properties: provider.properties };
     }
     await forEachConcurrently([...analyzed.values()], CONCURRENT_CALLS, async resource => {
         if (remediating) {
