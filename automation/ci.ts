@@ -1,10 +1,11 @@
 // CLI: npm run ci -- preview|up --stack dev [--stack prod ...] [--parallel N] [--summary FILE] [--json]
-import { existsSync, appendFileSync, readdirSync } from "node:fs";
+import { existsSync, appendFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { MissingCliError, Operation, exitCode, runStacks } from "./ci-driver";
 import { summaryJson, summaryMarkdown } from "./ci-summary";
+import { stacksIn } from "./preview/project";
 
 const projectRoot = path.resolve(__dirname, "..");
 const usage = "usage: npm run ci -- preview|up --stack NAME [--stack NAME ...] [--parallel N] [--summary FILE] [--json]";
@@ -38,8 +39,7 @@ async function main(): Promise<number> {
     // A mistyped stack would otherwise be created and deployed with every default.
     const missing = values.stack.filter(stack => !existsSync(path.join(projectRoot, `Pulumi.${stack}.yaml`)));
     if (missing.length > 0) {
-        const known = readdirSync(projectRoot).map(f => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter(Boolean);
-        usageError(`${missing.map(stack => `--stack ${stack} has no Pulumi.${stack}.yaml`).join("; ")} in ${projectRoot} (stacks here: ${known.join(", ") || "none"})`);
+        usageError(`${missing.map(stack => `--stack ${stack} has no Pulumi.${stack}.yaml`).join("; ")} in ${projectRoot} (stacks here: ${stacksIn(projectRoot).join(", ") || "none"})`);
     }
     if (!/^[1-9][0-9]*$/.test(values.parallel)) usageError(`--parallel must be a positive integer, got ${values.parallel}`);
     const parallel = Number(values.parallel);

@@ -31,8 +31,7 @@ export function loadStackSettings(programDir: string, stack: string): StackSetti
     if (!STACK_NAME.test(stack)) throw new PreviewError(`--stack ${JSON.stringify(stack)} is not a stack name: use letters, digits, - _ .`);
     const stackFile = path.join(dir, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(stackFile)) {
-        const known = fs.readdirSync(dir).map(f => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => !!s);
-        throw new PreviewError(`--stack ${stack} has no Pulumi.${stack}.yaml in ${dir} (stacks here: ${known.join(", ") || "none"})`);
+        throw new PreviewError(`--stack ${stack} has no Pulumi.${stack}.yaml in ${dir} (stacks here: ${stacksIn(dir).join(", ") || "none"})`);
     }
     const projectYaml = readYaml(projectFile) ?? {};
     const project = String(projectYaml.name ?? packageName(dir) ?? path.basename(dir));
@@ -54,6 +53,11 @@ export function loadStackSettings(programDir: string, stack: string): StackSetti
         config[key] = typeof readable === "string" ? readable : JSON.stringify(readable);
     }
     return { programDir: dir, project, stack, entry, config, secretKeys: [...secretKeys] };
+}
+
+/** The stacks a project directory has a Pulumi.<stack>.yaml for. */
+export function stacksIn(dir: string): string[] {
+    return fs.readdirSync(dir).map(f => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => !!s);
 }
 
 function readYaml(file: string): Record<string, any> | undefined {
