@@ -100,7 +100,7 @@ const trafficSchema = section({
 /** Where the in-cluster measurement runs and on what image (components/measurement.ts). */
 export const DEFAULT_MEASUREMENT_NAMESPACE = "crossaz-measurement";
 /** Pinned to the Node release the loopback end-to-end test runs the shipped scripts on. */
-export const DEFAULT_MEASUREMENT_IMAGE = "node:20.20.2-alpine";
+export const DEFAULT_MEASUREMENT_IMAGE = "node:24.21.0-alpine";
 
 /** A full version in the tag (x.y.z) or a digest: a floating tag would change the measured runtime under us. */
 const isPinnedImage = (image: string) =>
@@ -115,8 +115,8 @@ const measurementSchema = section({
     /** Namespace of everything the measurement deploys (default crossaz-measurement). */
     namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a Kubernetes namespace name (lowercase letters, digits, '-', at most 63)")
         .default(DEFAULT_MEASUREMENT_NAMESPACE),
-    /** Node image that runs the shipped scripts (default node:20.20.2-alpine); pin a version tag or a digest. */
-    image: z.string().refine(isPinnedImage, "must be pinned: a tag with a full version like node:20.20.2-alpine, or an @sha256 digest")
+    /** Node image that runs the shipped scripts (default node:24.21.0-alpine); pin a version tag or a digest. */
+    image: z.string().refine(isPinnedImage, "must be pinned: a tag with a full version like node:24.21.0-alpine, or an @sha256 digest")
         .default(DEFAULT_MEASUREMENT_IMAGE),
 });
 

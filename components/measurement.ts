@@ -21,7 +21,7 @@ export interface CrossAzMeasurementArgs {
     eastWestGbPerMonth?: number;
     /** Namespace for everything (default crossaz-measurement). */
     namespace?: string;
-    /** Node image running the shipped scripts (default node:20.20.2-alpine). */
+    /** Node image running the shipped scripts (default node:24.21.0-alpine). */
     image?: string;
 }
 

@@ -5,7 +5,7 @@ import { rejects } from "../helpers/config-errors";
 describe("stack config: measurement", () => {
     it("is off by default, 1000 requests per variant, in crossaz-measurement on a pinned Node image", () => {
         assert.deepEqual(parseStackConfig({}).measurement, {
-            enabled: false, requests: 1000, namespace: "crossaz-measurement", image: "node:20.20.2-alpine",
+            enabled: false, requests: 1000, namespace: "crossaz-measurement", image: "node:24.21.0-alpine",
         });
     });
 
@@ -25,9 +25,9 @@ describe("stack config: measurement", () => {
         it("requests not whole", () => rejects({ measurement: { requests: 10.5 } }, "measurement.requests must be a whole number 1-100000, got 10.5"));
         it("namespace not a DNS label", () => rejects({ measurement: { namespace: "Cross_AZ" } },
             `measurement.namespace must be a Kubernetes namespace name (lowercase letters, digits, '-', at most 63), got "Cross_AZ"`));
-        for (const floating of ["node:20-alpine", "node:latest", "node"]) {
+        for (const floating of ["node:24-alpine", "node:latest", "node"]) {
             it(`image with a floating tag (${floating})`, () => rejects({ measurement: { image: floating } },
-                `measurement.image must be pinned: a tag with a full version like node:20.20.2-alpine, or an @sha256 digest, got "${floating}"`));
+                `measurement.image must be pinned: a tag with a full version like node:24.21.0-alpine, or an @sha256 digest, got "${floating}"`));
         }
         it("enabled without the cluster it runs in", () => rejects({ measurement: { enabled: true } },
             "eks.enabled must be true when measurement.enabled is true (the measurement runs in the EKS Auto Mode cluster), got false"));

@@ -109,7 +109,7 @@ describe("CrossAzMeasurement", () => {
         assert.deepEqual(deployment.inputs.spec.template.metadata.labels, labels);
         assert.deepEqual(deployment.inputs.spec.template.spec.topologySpreadConstraints, zoneSpreadConstraints(labels, 3));
         const [container] = deployment.inputs.spec.template.spec.containers;
-        assert.equal(container.image, "node:20.20.2-alpine");
+        assert.equal(container.image, "node:24.21.0-alpine");
         assert.deepEqual(container.readinessProbe.httpGet, { path: "/", port: "http" });
         assert.deepEqual(container.ports, [{ name: "http", containerPort: 8080 }]);
         assert.deepEqual(envOf(container), {
