@@ -2,9 +2,9 @@
 import { existsSync, appendFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { MissingCliError, Operation, exitCode, runStacks } from "./ci-driver";
 import { summaryJson, summaryMarkdown } from "./ci-summary";
+import { openStack } from "./open-stack";
 import { stacksIn } from "./preview/project";
 
 const projectRoot = path.resolve(__dirname, "..");
@@ -48,7 +48,8 @@ async function main(): Promise<number> {
         operation: operation as Operation,
         stacks: values.stack,
         parallel,
-        openStack: (stackName) => LocalWorkspace.createOrSelectStack({ stackName, workDir: projectRoot }),
+        // The program goes through the language host of the `pulumi` on PATH, or runs inline when that CLI has none.
+        openStack: (stackName) => openStack({ dir: projectRoot, stackName }),
         policyPackPath: path.join(projectRoot, "policies"),
         policyConfigFor: (stack) => {
             const file = path.join(projectRoot, "policies", "config", `${stack}.json`);

@@ -82,6 +82,22 @@ export function resolvePolicyConfig(pack: PackInfo, fileConfig: Record<string, P
     return result;
 }
 
+/**
+ * A policy-pack-config file's content as the engine reads it (`pulumi preview --policy-pack-config`),
+ * with the stack's traffic added where resolvePolicyConfig adds it: the file's entries as written,
+ * plus `traffic` for every policy whose configSchema declares it and the file does not set it.
+ * Levels and defaults stay the engine's to resolve.
+ */
+export function packConfigWithTraffic(pack: PackInfo, fileConfig: Record<string, PolicyConfig>, traffic: unknown): Record<string, unknown> {
+    const entries: Record<string, { enforcementLevel?: EnforcementLevel } & Record<string, unknown>> = {};
+    for (const [name, given] of Object.entries(fileConfig)) entries[name] = { enforcementLevel: given.enforcementLevel, ...given.properties };
+    for (const policy of pack.policies) {
+        if (policy.configSchema?.properties.traffic === undefined || fileConfig[policy.name]?.properties?.traffic !== undefined) continue;
+        entries[policy.name] = { ...entries[policy.name], traffic };
+    }
+    return JSON.parse(JSON.stringify(entries)); // without the undefined levels
+}
+
 function apply(result: ResolvedPolicyConfig, config: Record<string, PolicyConfig>): ResolvedPolicyConfig {
     const next: ResolvedPolicyConfig = structuredClone(result);
     const all = config.all?.enforcementLevel;

@@ -94,13 +94,13 @@ export async function runOfflinePreview(options: PreviewOptions): Promise<Previe
     }
 }
 
-function defaultPackConfig(packDir: string, stack: string): string | undefined {
+export function defaultPackConfig(packDir: string, stack: string): string | undefined {
     const file = path.join(packDir, "config", `${stack}.json`);
     return fs.existsSync(file) ? file : undefined;
 }
 
 /** The stack's `traffic` section, validated by components/config.ts before anything runs, and per-service figures if the `services` section has them. */
-function readTraffic(stack: StackSettings): { section?: unknown; profile: TrafficProfile; perServiceGbPerMonth: Record<string, number> } {
+export function readTraffic(stack: StackSettings): { section?: unknown; profile: TrafficProfile; perServiceGbPerMonth: Record<string, number> } {
     const raw = (key: string) => {
         const value = stack.config[`${PROJECT}:${key}`];
         try {

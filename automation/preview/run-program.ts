@@ -160,7 +160,7 @@ function providerUrnOf(reference: string): string | undefined {
  * resolves to the instance the mocks are installed in, anything else the program's own
  * node_modules cannot provide is looked up here. Returns a function that undoes it.
  */
-function resolveFromProjectAsFallback(programDir: string): () => void {
+export function resolveFromProjectAsFallback(programDir: string): () => void {
     type Resolve = (request: string, parent: NodeModule | undefined, isMain: boolean, options?: unknown) => string;
     const moduleInternals = Module as unknown as { _resolveFilename: Resolve };
     const original = moduleInternals._resolveFilename;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import * as automation from "@pulumi/pulumi/automation";
@@ -48,12 +48,15 @@ function previewEvents(policies: EngineEvent[]): EngineEvent[] {
  * A stand-in `pulumi` binary: answers `version`, keeps stacks as marker files, and for preview/up
  * prints FAKE_STDOUT and FAKE_STDERR and exits FAKE_EXIT (0 by default).
  */
-function fakePulumiRoot(): string {
+/** A fake `pulumi` in <root>/bin: logs its arguments to $FAKE_ARGS_LOG; with languageHost, a (never run) pulumi-language-nodejs beside it. */
+function fakePulumiRoot(options: { languageHost?: boolean } = { languageHost: true }): string {
     const root = mkdtempSync(path.join(tmpdir(), "fake-pulumi-"));
     mkdirSync(path.join(root, "bin"));
     const script = path.join(root, "bin", "pulumi");
+    if (options.languageHost) writeFileSync(path.join(root, "bin", "pulumi-language-nodejs"), "#!/bin/sh\nexit 1\n", { mode: 0o755 });
     writeFileSync(script, [
         "#!/bin/sh",
+        '[ -n "$FAKE_ARGS_LOG" ] && echo "$*" >> "$FAKE_ARGS_LOG"',
         'case "$1" in',
         "  version) echo v3.248.0 ;;",
         '  preview|up) printf "%b" "$FAKE_STDOUT"; printf "%b" "$FAKE_STDERR" >&2; exit "${FAKE_EXIT:-0}" ;;',
@@ -243,5 +246,20 @@ describe("automation/ci (real command)", () => {
         assert.equal(r.status, 0, r.stderr);
         assert.deepEqual(JSON.parse(r.stdout).stacks.map((s: { stack: string }) => s.stack), ["dev"]);
         assert.match(r.stderr, /^\[dev\]   \+ resource thing$/m);
+    });
+
+    it("runs the program through the CLI's language host when it has one, else inline in its own process", () => {
+        for (const languageHost of [true, false]) {
+            const root = fakePulumiRoot({ languageHost });
+            const log = path.join(root, "args.log");
+            const r = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "../../automation/ci.ts"), "preview", "--stack", "dev", "--json"], {
+                encoding: "utf8",
+                env: { ...process.env, PATH: `${path.join(root, "bin")}:${process.env.PATH}`, GITHUB_STEP_SUMMARY: "", FAKE_ARGS_LOG: log },
+            });
+            assert.equal(r.status, 0, r.stderr);
+            const preview = readFileSync(log, "utf8").split("\n").find(line => line.startsWith("preview "))!;
+            if (languageHost) assert.doesNotMatch(preview, /--client/);
+            else assert.match(preview, /--client=127\.0\.0\.1:\d+ --exec-kind auto\.inline/);
+        }
     });
 });

@@ -21,6 +21,7 @@ const FIXTURE_PACK = path.join(FIXTURES, "packs", "graph-checks");
 const BAD_LAYOUT = path.join(FIXTURES, "programs", "bad-layout");
 const BROKEN_CONFIG = path.join(FIXTURES, "programs", "broken-config");
 const MISBEHAVING = path.join(FIXTURES, "programs", "misbehaving");
+const REMOTE_COMPONENT = path.join(FIXTURES, "programs", "remote-component");
 
 interface Run { code: number | null; stdout: string; stderr: string }
 
@@ -292,8 +293,13 @@ describe("automation/offline-preview (end to end)", function () {
             assert.match(run.stdout, /^ {2}aws:ec2\/subnet:Subnet +4$/m);
             assert.match(run.stdout, /^ {2}nat-in-route-az\n {4}\[mandatory\] aws:ec2\/route:Route::bad-private-us-east-1b-default$/m);
             assert.match(run.stdout, /^ {2}nat-cross-az +\$8\.00 +\$8\.00 +before: 600 GB through NAT x 2\/3 AZs without own NAT x \$0\.02$/m);
-            assert.equal(run.stdout.match(/is a remote component \(eks:index:Cluster\)/g)?.length, 1);
             assert.match(run.stdout.trimEnd(), /\nFAIL: 4 mandatory, 2 advisory, 0 remediated \(exit 1\)$/);
+        });
+
+        it("says once per remote component (eks.Cluster, awsx) that its children were not checked", async () => {
+            const run = await preview("--stack", "ci", "--program", REMOTE_COMPONENT, "--policy-pack", FIXTURE_PACK);
+            assert.equal(run.code, 0, shows(run));
+            assert.equal(run.stdout.match(/is a remote component \(eks:index:Cluster\)/g)?.length, 1);
         });
     });
 });

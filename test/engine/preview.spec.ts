@@ -1,0 +1,56 @@
+/**
+ * A real `pulumi preview --policy-pack` (npm run engine:preview) against the offline preview, on
+ * this project's stacks and on the fixture program that carries violations: same exit code, same
+ * findings (policy, level, resource, message). A real first preview is a preview of a new stack,
+ * so it must also agree with `preview:offline --new-stack`.
+ */
+import assert from "node:assert/strict";
+import * as path from "node:path";
+import { FIXTURES, Run, engine, findingSet, npmRun, shows } from "./runs";
+
+const CASES: { what: string; args: string[]; mandatory: boolean }[] = [
+    { what: "this project's dev stack", args: ["--stack", "dev"], mandatory: false },
+    { what: "this project's prod stack", args: ["--stack", "prod"], mandatory: false },
+    { what: "a single-NAT, instance-target, random-routing program (fixture bad-layout)", args: ["--stack", "ci", "--program", path.join(FIXTURES, "bad-layout")], mandatory: true },
+];
+
+describe("engine: pulumi preview --policy-pack equals the offline preview", function () {
+    this.timeout(300_000);
+    before(() => { engine(); });
+
+    for (const { what, args, mandatory } of CASES) {
+        describe(what, () => {
+            let real: Run;
+            let offline: Run;
+            let offlineNewStack: Run;
+            before(async () => {
+                [real, offline, offlineNewStack] = await Promise.all([
+                    npmRun("engine:preview", [...args, "--json"]),
+                    npmRun("preview:offline", [...args, "--json"]),
+                    npmRun("preview:offline", [...args, "--json", "--new-stack"]),
+                ]);
+            });
+
+            it(mandatory ? "fails on its mandatory violations, as the offline preview exits 1" : "passes, as the offline preview does", () => {
+                assert.equal(real.code, mandatory ? 1 : 0, shows(real));
+                assert.equal(offline.code, real.code, shows(offline));
+                assert.equal(offlineNewStack.code, real.code, shows(offlineNewStack));
+                assert.equal(JSON.parse(real.stdout).exitCode, real.code);
+            });
+
+            it("reports the same findings", () => {
+                const engineFindings = findingSet(JSON.parse(real.stdout).violations);
+                if (mandatory) assert.ok(engineFindings.some(f => f.includes(" | mandatory | ")), engineFindings.join("\n"));
+                assert.deepEqual(findingSet(JSON.parse(offline.stdout).violations), engineFindings);
+                assert.deepEqual(findingSet(JSON.parse(offlineNewStack.stdout).violations), engineFindings);
+            });
+
+            it("plans the resources the offline preview records (the engine adds its default providers)", () => {
+                const isDefaultProvider = (urn: string) => /::pulumi:providers:[^:]+::default(_[\d_]+)?$/.test(urn);
+                const planned = (JSON.parse(real.stdout).resources as { urn: string }[]).map(r => r.urn).filter(urn => !isDefaultProvider(urn)).sort();
+                const recorded = (JSON.parse(offline.stdout).resources as { urn: string }[]).map(r => r.urn).sort();
+                assert.deepEqual(planned, recorded);
+            });
+        });
+    }
+});

@@ -1,0 +1,39 @@
+/**
+ * Shared by the engine specs (npm run test:engine): the project's commands run as a user runs
+ * them, and findings reduced to what the engine and the offline preview must agree on.
+ */
+import { spawn } from "node:child_process";
+import * as path from "node:path";
+import { EngineManifest, readEngine } from "../../automation/engine/engine";
+
+export const ROOT = path.resolve(__dirname, "..", "..");
+export const FIXTURES = path.join(ROOT, "test", "fixtures", "programs");
+
+export interface Run { code: number | null; stdout: string; stderr: string }
+
+/** `npm run <script> -- ...args` in `cwd`. */
+export function npmRun(script: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+    return new Promise((resolve, reject) => {
+        const child = spawn("npm", ["run", "--silent", script, "--", ...args], { cwd: options.cwd ?? ROOT, env: options.env ?? process.env });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", chunk => { stdout += chunk; });
+        child.stderr.on("data", chunk => { stderr += chunk; });
+        child.on("error", reject);
+        child.on("close", code => resolve({ code, stdout, stderr }));
+    });
+}
+
+export const shows = (run: Run) => `exit ${run.code}\nstdout: ${run.stdout.slice(-3000)}\nstderr: ${run.stderr.slice(-3000)}`;
+
+export interface Finding { policy: string; level: string; urn: string | null; message: string }
+
+/** (policy, level, resource name, message), sorted: what must be equal on both sides. */
+export function findingSet(findings: Finding[]): string[] {
+    return findings.map(f => [f.policy, f.level, f.urn?.split("::").pop() ?? "(stack)", f.message].join(" | ")).sort();
+}
+
+/** The engine engine:setup built; the specs fail (not skip) without it. */
+export function engine(): EngineManifest {
+    return readEngine();
+}
