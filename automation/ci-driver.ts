@@ -53,7 +53,7 @@ export class MissingCliError extends Error {
  * SDK wraps execa's error: the result's `stderr` is execa's message (stderr, then stdout) and the
  * CLI's own stderr is on `err.stderr`.
  */
-interface CliResult { stderr?: string; err?: { code?: unknown; stderr?: string } }
+interface CliResult { stderr?: string; err?: { code?: unknown; stderr?: string; stdout?: string } }
 function commandResult(err: unknown): CliResult | undefined {
     return err instanceof CommandError ? (err as unknown as { commandResult?: CliResult }).commandResult : undefined;
 }
@@ -63,11 +63,13 @@ export function isMissingCli(err: unknown): boolean {
     return commandResult(err)?.err?.code === "ENOENT";
 }
 
-/** One line for the summary: the CLI's last stderr line, else the error's first line. */
+/** One line for the summary: the CLI's last stderr line, else its last `error:` line on stdout, else the error's first line. */
 function failureMessage(err: unknown): string {
     const result = commandResult(err);
     const stderr = (typeof result?.err?.stderr === "string" ? result.err.stderr : result?.stderr)?.trim();
     if (stderr) return stderr.split("\n").filter((l) => l.trim()).pop()!.trim();
+    const stdoutError = result?.err?.stdout?.split("\n").map((l) => l.trim()).filter((l) => l.startsWith("error:")).pop();
+    if (stdoutError) return stdoutError;
     return (err instanceof Error ? err.message : String(err)).trim().split("\n")[0];
 }
 
@@ -112,7 +114,12 @@ async function runStack(stackName: string, opts: RunOptions): Promise<StackRepor
     let report: StackReport = { stack: stackName, operation: "preview", changes: {}, violations: [] };
     try {
         const stack = await opts.openStack(stackName);
-        await stack.preview({ ...common, onEvent: collector(report) });
+        try {
+            await stack.preview({ ...common, onEvent: collector(report) });
+        } catch (err) {
+            // The CLI fails a preview with mandatory violations; the violations themselves are the report.
+            if (!hasMandatory(report)) throw err;
+        }
         if (opts.operation === "up") {
             if (hasMandatory(report)) {
                 return { ...report, operation: "up", failure: "up refused: the preview has mandatory policy violations" };

@@ -81,6 +81,8 @@ async function commandError(stdout: string, stderr: string): Promise<Error> {
 interface Script {
     preview?: EngineEvent[];
     up?: EngineEvent[];
+    /** The CLI fails a preview that has mandatory violations, after reporting them. */
+    previewError?: Error;
     upError?: Error;
 }
 
@@ -102,7 +104,7 @@ class FakeStack implements CiStack {
     }
     preview(opts: PreviewOptions) {
         this.previewOpts = opts;
-        return this.run("preview", this.script.preview ?? previewEvents([]), opts);
+        return this.run("preview", this.script.preview ?? previewEvents([]), opts, this.script.previewError);
     }
     up(opts: UpOptions) {
         return this.run("up", this.script.up ?? previewEvents([]), opts, this.script.upError);
@@ -162,6 +164,21 @@ describe("automation/ci-driver", () => {
         assert.match(reports[0].failure ?? "", /refused/);
         assert.equal(reports[1].failure, undefined);
         assert.equal(exitCode(reports), 1);
+    });
+
+    it("reads a preview the CLI failed for its mandatory violations as those violations: up refused, no CLI error as the failure", async () => {
+        const previewError = await commandError("Previewing update (dev)\n    error: preview failed\n", "");
+        const mandatory = previewEvents([policy("nat-per-az", "mandatory")]);
+        for (const operation of ["preview", "up"] as const) {
+            const { opts, fakes } = setup({ dev: { preview: mandatory, previewError } }, { operation });
+            const [report] = await runStacks(opts);
+            assert.deepEqual(fakes.dev.calls, ["preview"]);
+            assert.equal(report.failure, operation === "up" ? "up refused: the preview has mandatory policy violations" : undefined);
+            assert.deepEqual(report.violations.map((v) => v.level), ["mandatory"]);
+            assert.equal(exitCode([report]), 1);
+        }
+        const { opts } = setup({ dev: { previewError } });
+        assert.equal((await runStacks(opts))[0].failure, "error: preview failed", "without violations it is a failure, named by the CLI's error line");
     });
 
     it("records a failed up (CommandError) by its last stderr line, not its stdout, and exits 1", async () => {

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PackInfo } from "../../../automation/preview/analyzer-client";
-import { readPolicyPackConfig, resolvePolicyConfig } from "../../../automation/preview/policy-config";
+import { packConfigWithTraffic, readPolicyPackConfig, resolvePolicyConfig } from "../../../automation/preview/policy-config";
 
 const pack: PackInfo = {
     name: "p", version: "1.0.0", initialConfig: {},
@@ -34,6 +34,18 @@ describe("automation/preview/policy-config", () => {
         assert.equal(config.plain.enforcementLevel, "disabled");
         assert.equal(config.priced.enforcementLevel, "advisory");
         assert.deepEqual(config.limits, { enforcementLevel: "advisory", properties: { max: 9 } });
+    });
+
+    it("writes the file for the engine with the stack's traffic where the offline preview adds it, levels left to the engine", () => {
+        const traffic = { eastWestGbPerMonth: 7 };
+        assert.deepEqual(packConfigWithTraffic(pack, readPolicyPackConfig(configFile({ all: "advisory", limits: { max: 9 } })), traffic), {
+            all: { enforcementLevel: "advisory" },
+            limits: { max: 9 },
+            priced: { traffic },
+        });
+        const own = { eastWestGbPerMonth: 1 };
+        assert.deepEqual(packConfigWithTraffic(pack, readPolicyPackConfig(configFile({ priced: { enforcementLevel: "advisory", traffic: own } })), traffic),
+            { priced: { enforcementLevel: "advisory", traffic: own } });
     });
 
     it("passes the stack's traffic to policies whose schema takes it, unless the file sets it", () => {
