@@ -17,21 +17,29 @@ import { defaultPackConfig, readTraffic } from "./preview/run-preview";
 
 const USAGE = "usage: npm run engine:preview -- [--stack dev] [--program DIR] [--policy-pack-config FILE] [--policy-pack DIR] [--new-stack] [--json]";
 
+function parse(argv: string[]) {
+    try {
+        return parseArgs({
+            args: argv,
+            options: {
+                stack: { type: "string", default: "dev" },
+                program: { type: "string", default: PROJECT_ROOT },
+                "policy-pack-config": { type: "string" },
+                "policy-pack": { type: "string", default: path.join(PROJECT_ROOT, "policies") },
+                // Every engine preview here is the first of a new stack (a fresh backend): the flag is accepted for parity.
+                "new-stack": { type: "boolean", default: false },
+                json: { type: "boolean", default: false },
+            },
+            strict: true,
+            allowPositionals: false,
+        }).values;
+    } catch (error) {
+        throw new Error(`${(error as Error).message}; ${USAGE}`);
+    }
+}
+
 async function main(argv: string[]): Promise<number> {
-    const { values } = parseArgs({
-        args: argv,
-        options: {
-            stack: { type: "string", default: "dev" },
-            program: { type: "string", default: PROJECT_ROOT },
-            "policy-pack-config": { type: "string" },
-            "policy-pack": { type: "string", default: path.join(PROJECT_ROOT, "policies") },
-            // Every engine preview here is the first of a new stack (a fresh backend): the flag is accepted for parity.
-            "new-stack": { type: "boolean", default: false },
-            json: { type: "boolean", default: false },
-        },
-        strict: true,
-        allowPositionals: false,
-    });
+    const values = parse(argv);
     const stack = loadStackSettings(values.program, values.stack); // the offline preview's checks and messages
     const packDir = path.resolve(values["policy-pack"]);
     const policyPackConfig = values["policy-pack-config"] ? path.resolve(values["policy-pack-config"]) : defaultPackConfig(packDir, stack.stack);
@@ -56,7 +64,7 @@ main(process.argv.slice(2)).then(
     code => process.exit(code),
     error => {
         const message = (error instanceof Error ? error.message : String(error)).split("\n")[0];
-        process.stderr.write(`engine preview: ${message}\n${error instanceof TypeError && /--/.test(message) ? USAGE + "\n" : ""}`);
+        process.stderr.write(`engine preview: ${message}\n`);
         process.exit(2);
     },
 );
