@@ -1,6 +1,6 @@
 /**
  * Property values as they travel over gRPC, and the three views the preview needs of them:
- * what the engine sends a policy pack, plain values for graph queries, and what the report shows.
+ * what the engine sends a policy pack, what stack policies read of it, and what the report shows.
  */
 const SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -28,9 +28,9 @@ export function analyzerProperties(inputs: Record<string, unknown>): Record<stri
     return transform(Object.fromEntries(visible), { secret: keep, unknown: () => UNKNOWN }) as Record<string, unknown>;
 }
 
-/** Plain values for graph queries: secrets unwrapped, unknowns undefined. */
-export function plainProperties(inputs: Record<string, unknown>): Record<string, any> {
-    return transform(inputs, { secret: v => v, unknown: () => undefined }) as Record<string, any>;
+/** What stack policies read (the pack's SDK unwraps secrets): secrets unwrapped, unknowns kept as the unknown marker. */
+export function policyViewProperties(properties: Record<string, unknown>): Record<string, any> {
+    return transform(properties, { secret: v => v, unknown: () => UNKNOWN }) as Record<string, any>;
 }
 
 /** What the report prints: secrets "[secret]", unknowns "[unknown]". */

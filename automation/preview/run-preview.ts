@@ -12,7 +12,7 @@ import { costLayoutFromGraph } from "./cost-layout";
 import { PreviewError } from "./errors";
 import { readPolicyPackConfig, resolvePolicyConfig } from "./policy-config";
 import { StackSettings, loadStackSettings } from "./project";
-import { analyzerProperties, plainProperties, reportedProperties } from "./properties";
+import { analyzerProperties, policyViewProperties, reportedProperties } from "./properties";
 import { RegisteredResource, runProgram } from "./run-program";
 
 export interface PreviewOptions {
@@ -73,8 +73,8 @@ export async function runOfflinePreview(options: PreviewOptions): Promise<Previe
         await pack.configureStack(stack.project, stack.stack, stack.config, stack.secretKeys);
         await pack.configure(config);
         const remediating = Object.values(config).some(c => c.enforcementLevel === "remediate");
-        const { analyzed, violations } = await evaluatePolicies(pack, run.resources, remediating);
-        const cost = costReport(run.resources, analyzed, traffic.profile, traffic.perServiceGbPerMonth);
+        const { analyzed, afterUpdate, violations } = await evaluatePolicies(pack, run.resources, remediating);
+        const cost = costReport(afterUpdate, traffic.profile, traffic.perServiceGbPerMonth);
         return {
             stack: stack.stack,
             resources: run.resources.map(r => ({
@@ -173,7 +173,7 @@ export async function evaluatePolicies(pack: PolicyPackClient, resources: Regist
     // Concurrent calls finish in any order; the report must not.
     const order = new Map(resources.map((r, i) => [r.urn, i]));
     violations.sort((a, b) => a.policy.localeCompare(b.policy) || (order.get(a.urn ?? "") ?? -1) - (order.get(b.urn ?? "") ?? -1) || a.message.localeCompare(b.message));
-    return { analyzed, violations };
+    return { analyzed, afterUpdate, violations };
 }
 
 async function forEachConcurrently<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -182,17 +182,17 @@ async function forEachConcurrently<T>(items: T[], limit: number, work: (item: T)
     await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-function costReport(resources: RegisteredResource[], analyzed: Map<string, AnalyzedResource>, traffic: TrafficProfile, perServiceGbPerMonth: Record<string, number>) {
-    const graph = resources.map(r => ({
-        urn: r.urn, type: r.type, name: r.name, id: r.id,
-        inputs: plainProperties(analyzed.get(r.urn)!.properties), propertyDependencies: r.propertyDependencies,
+/** Prices the stack as its stack policies saw it (AnalyzeStack's resources), so both read one network. */
+function costReport(afterUpdate: AnalyzedResource[], traffic: TrafficProfile, perServiceGbPerMonth: Record<string, number>) {
+    const graph = afterUpdate.map(r => ({
+        urn: r.urn, type: r.type, name: r.name, inputs: policyViewProperties(r.properties), propertyDependencies: r.propertyDependencies,
     }));
     // eastWestGbPerMonth is the total; per-service figures take their share out of it (config.ts
     // rejects figures above the total in this project; other programs get the larger of the two).
     const attributedGb = Object.values(perServiceGbPerMonth).reduce((a, b) => a + b, 0);
     const eastWestTotal = Math.max(traffic.eastWestGbPerMonth, attributedGb);
     const { layout, notes } = costLayoutFromGraph(graph, { unattributedGbPerMonth: eastWestTotal - attributedGb, perServiceGbPerMonth });
-    return { ...priceLayouts({ ...traffic, eastWestGbPerMonth: eastWestTotal }, defaultLayout(layout.zoneCount), layout), notes };
+    return { ...priceLayouts({ ...traffic, eastWestGbPerMonth: eastWestTotal }, defaultLayout(layout), layout), notes };
 }
 
 /** Before/after lines and totals, rounded to cents. */

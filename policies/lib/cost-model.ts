@@ -181,26 +181,44 @@ export function formatMonthlyUsd(dollars: number): string {
     return `$${dollars.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}/month`;
 }
 
-/** What the cost report needs to know about a layout, read from the resource graph (or the defaults). */
-export interface CostLayout {
+/** One VPC with private subnets, as the cost report prices it. */
+export interface NetworkCostLayout {
+    /** The VPC's name in the report. */
+    name: string;
+    /** AZs of its private subnets. */
     zoneCount: number;
     natGatewayCount: number;
     /** Zones whose private subnets route 0.0.0.0/0 to a NAT gateway in another zone. */
     azsWithoutOwnNat: number;
     endpoints: EndpointLayout;
+}
+
+/** What the cost report needs to know about a layout, read from the resource graph (or the defaults). */
+export interface CostLayout {
+    /** AZs the workloads run in (east-west and load-balancer traffic). */
+    zoneCount: number;
+    /** The VPCs with private subnets the program declares; NAT-bound and AWS-service traffic is split evenly over them. */
+    networks: NetworkCostLayout[];
     /** Share (0-1) of east-west GB carried by Services that route in-zone. */
     eastWestInZoneShare: number;
     /** Share (0-1) of north-south GB that reaches instance-mode targets. */
     northSouthInstanceShare: number;
 }
 
-/** The layout "before" compares against: one NAT, no endpoints, random routing, instance targets. */
-export function defaultLayout(zoneCount: number): CostLayout {
+/**
+ * The layout "before" compares against: the same VPCs and AZs, each with one NAT gateway and no
+ * endpoints; random routing; instance targets.
+ */
+export function defaultLayout(layout: CostLayout): CostLayout {
     return {
-        zoneCount,
-        natGatewayCount: 1,
-        azsWithoutOwnNat: Math.max(zoneCount - 1, 0),
-        endpoints: { gateway: [], interface: [] },
+        zoneCount: layout.zoneCount,
+        networks: layout.networks.map(network => ({
+            name: network.name,
+            zoneCount: network.zoneCount,
+            natGatewayCount: 1,
+            azsWithoutOwnNat: Math.max(network.zoneCount - 1, 0),
+            endpoints: { gateway: [], interface: [] },
+        })),
         eastWestInZoneShare: 0,
         northSouthInstanceShare: 1,
     };
@@ -224,11 +242,6 @@ export function estimateMonthlyCost(traffic: TrafficProfile, layout: CostLayout)
     const randomShare = randomRoutingCrossAzShare(n);
     const eastWestRandomGb = traffic.eastWestGbPerMonth * (1 - layout.eastWestInZoneShare);
     const instanceGb = traffic.northSouthGbPerMonth * layout.northSouthInstanceShare;
-    const routing = routeAwsServiceTraffic(traffic.awsServiceGbPerMonth, layout.endpoints);
-    const natGb = layout.natGatewayCount > 0 ? traffic.internetEgressGbPerMonth + routing.viaNatGb : 0;
-    const endpointAzs = layout.endpoints.interface.reduce((sum, e) => sum + e.azCount, 0);
-    const gb = (value: number) => `${round(value)} GB`;
-    const share = (value: number) => `${round(value * 100)}%`;
     return {
         "east-west-cross-az": {
             dollars: crossAzTransferCost(eastWestRandomGb, randomShare),
@@ -238,21 +251,51 @@ export function estimateMonthlyCost(traffic: TrafficProfile, layout: CostLayout)
             dollars: instanceTargetExtraHopCost(instanceGb, n),
             formula: `${gb(instanceGb)} to instance targets x ${share(randomShare)} cross-AZ x $0.02`,
         },
+        ...networkLines(traffic, layout.networks),
+    };
+}
+
+type NetworkLineItem = Exclude<CostLineItem, "east-west-cross-az" | "lb-extra-hop">;
+const NETWORK_LINE_ITEMS = COST_LINE_ITEMS.filter((item): item is NetworkLineItem => item !== "east-west-cross-az" && item !== "lb-extra-hop");
+
+/**
+ * The NAT and endpoint lines, summed over the VPCs; each VPC carries an even share of the
+ * NAT-bound and AWS-service traffic. With no VPC declared they are $0: the traffic leaves through
+ * a network the program does not show, and nothing here can change what it costs.
+ */
+function networkLines(traffic: TrafficProfile, networks: NetworkCostLayout[]): Record<NetworkLineItem, CostLineFigure> {
+    if (networks.length === 0) {
+        return Object.fromEntries(NETWORK_LINE_ITEMS.map(item => [item, { dollars: 0, formula: "no VPC with private subnets declared" }])) as Record<NetworkLineItem, CostLineFigure>;
+    }
+    const perNetwork = networks.map(network => networkFigures(scaled(traffic, 1 / networks.length), network));
+    return Object.fromEntries(NETWORK_LINE_ITEMS.map(item => [item, {
+        dollars: perNetwork.reduce((sum, figures) => sum + figures[item].dollars, 0),
+        formula: networks.length === 1 ? perNetwork[0][item].formula
+            : perNetwork.map((figures, i) => `${networks[i].name}: ${figures[item].formula}`).join("; "),
+    }])) as Record<NetworkLineItem, CostLineFigure>;
+}
+
+function networkFigures(traffic: TrafficProfile, network: NetworkCostLayout): Record<NetworkLineItem, CostLineFigure> {
+    const n = network.zoneCount;
+    const routing = routeAwsServiceTraffic(traffic.awsServiceGbPerMonth, network.endpoints);
+    const natGb = network.natGatewayCount > 0 ? traffic.internetEgressGbPerMonth + routing.viaNatGb : 0;
+    const endpointAzs = network.endpoints.interface.reduce((sum, e) => sum + e.azCount, 0);
+    return {
         "nat-processing": {
             dollars: natProcessingCost(natGb),
             formula: `${gb(natGb)} through NAT x $0.045`,
         },
         "nat-cross-az": {
-            dollars: natCrossAzEgressCost(natGb, layout.azsWithoutOwnNat, n),
-            formula: `${gb(natGb)} through NAT x ${layout.azsWithoutOwnNat}/${n} AZs without own NAT x $0.02`,
+            dollars: natCrossAzEgressCost(natGb, network.azsWithoutOwnNat, n),
+            formula: `${gb(natGb)} through NAT x ${network.azsWithoutOwnNat}/${n} AZs without own NAT x $0.02`,
         },
         "nat-gateway-hours": {
-            dollars: natGatewayHoursCost(layout.natGatewayCount),
-            formula: `${layout.natGatewayCount} NAT x 720 h x $0.045`,
+            dollars: natGatewayHoursCost(network.natGatewayCount),
+            formula: `${network.natGatewayCount} NAT x 720 h x $0.045`,
         },
         "interface-endpoint-hours": {
             dollars: interfaceEndpointHoursCost(endpointAzs),
-            formula: `${layout.endpoints.interface.length} endpoints, ${endpointAzs} endpoint-AZs x 720 h x $0.01`,
+            formula: `${network.endpoints.interface.length} endpoints, ${endpointAzs} endpoint-AZs x 720 h x $0.01`,
         },
         "privatelink-processing": {
             dollars: privateLinkProcessingCost(routing.viaInterfaceEndpointGb),
@@ -261,6 +304,17 @@ export function estimateMonthlyCost(traffic: TrafficProfile, layout: CostLayout)
     };
 }
 
+/** The NAT-side volumes times a factor (a VPC's share of the stack's traffic). */
+function scaled(traffic: TrafficProfile, factor: number): TrafficProfile {
+    return {
+        ...traffic,
+        internetEgressGbPerMonth: traffic.internetEgressGbPerMonth * factor,
+        awsServiceGbPerMonth: Object.fromEntries(AWS_TRAFFIC_SERVICES.map(s => [s, traffic.awsServiceGbPerMonth[s] * factor])) as Record<AwsTrafficService, number>,
+    };
+}
+
+const gb = (value: number) => `${round(value)} GB`;
+const share = (value: number) => `${round(value * 100)}%`;
 const round = (value: number) => Math.round(value * 100) / 100;
 
 const gbText = (gb: number) => `${Math.round(gb).toLocaleString("en-US")} GB/month`;

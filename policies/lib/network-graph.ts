@@ -192,16 +192,29 @@ export function networkGraph(resources: PolicyResource[]): NetworkGraph {
 
     // Per table, where each destination the pack follows goes: 0.0.0.0/0, and NAT64's 64:ff9b::/96.
     const routeOf: Record<Destination, Map<RouteTableNode, DefaultRoute>> = { ipv4: new Map(), nat64: new Map() };
+    /**
+     * A route's gatewayId: an internet gateway, or a NAT gateway (AWS takes a NAT gateway's id there
+     * too, as older VPC modules and Terraform conversions route). A known id is matched by id; an
+     * unknown one by the one gateway of either kind the property depends on.
+     */
+    const gatewayTarget = (holder: PolicyResource, property: string, gatewayId: unknown): DefaultRoute => {
+        const id = knownString(gatewayId);
+        if (id !== undefined) {
+            const nat = nats.find(n => rawProps(n.props).id === id);
+            if (nat) return { kind: "nat", nat };
+            if (id.startsWith("igw-") || igws.some(g => rawProps(g.props).id === id)) return { kind: "internet" };
+            return id.startsWith("nat-") ? { kind: "unresolved" } : { kind: "other" }; // a NAT gateway the program does not declare
+        }
+        const gateways = (holder.propertyDependencies?.[property] ?? []).filter(d => nats.includes(d) || igws.includes(d));
+        if (gateways.length !== 1) return { kind: "unresolved" };
+        return nats.includes(gateways[0]) ? { kind: "nat", nat: gateways[0] } : { kind: "internet" };
+    };
     const target = (holder: PolicyResource, property: string, route: Record<string, any>): DefaultRoute => {
         if (route.natGatewayId !== undefined) {
             const nat = resolveReference(holder, property, nats, route.natGatewayId);
             return nat ? { kind: "nat", nat } : { kind: "unresolved" };
         }
-        if (route.gatewayId !== undefined) {
-            if (typeof route.gatewayId === "string" && route.gatewayId.startsWith("igw-")) return { kind: "internet" };
-            if (resolveReference(holder, property, igws, route.gatewayId)) return { kind: "internet" };
-            return isUnknown(route.gatewayId) ? { kind: "unresolved" } : { kind: "other" };
-        }
+        if (route.gatewayId !== undefined) return gatewayTarget(holder, property, route.gatewayId);
         return { kind: "other" };
     };
     for (const table of tableResources) {

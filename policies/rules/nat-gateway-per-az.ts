@@ -1,9 +1,10 @@
-import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { natGatewayType, vpcEndpointType } from "../lib/aws-types";
 import { endpointLayoutOf, natGatewayPerAzCostNote, TRAFFIC_CONFIG_SCHEMA, TrafficConfig, trafficProfile } from "../lib/cost-model";
 import { isPrivate, natGatewayZone, routeTableLabel, sameZone, SubnetFacts, subnetFacts, Zone, zoneLabel } from "../lib/network-graph";
 import { CROSS_AZ_PER_GB_EACH_DIRECTION, NAT_PROCESSING_PER_GB } from "../lib/prices";
 import { isUnknown, rawProps } from "../lib/unknowns";
+import { stackNetwork } from "../lib/vpc-layout";
 
 /**
  * Every AZ whose private subnets default-route to a NAT gateway must reach a NAT in that same AZ
@@ -33,9 +34,10 @@ export const natGatewayPerAz: StackValidationPolicy = {
             }
             if (routes.length > 0) crossed.push({ fact, zone: zoneLabel(fact.zone), routes });
         }
+        const { traffic } = args.getConfig<{ traffic?: TrafficConfig }>();
+        reportSharedAwsxNat(args.resources, traffic, reportViolation);
         if (crossed.length === 0) return;
 
-        const { traffic } = args.getConfig<{ traffic?: TrafficConfig }>();
         const costNote = traffic ? ` ${priceOfCrossedZones(args.resources, facts, crossed.map(c => c.fact), traffic)}` : "";
         for (const { fact, zone, routes } of crossed) {
             // "0.0.0.0/0 and 64:ff9b::/96 (NAT64) to NAT gateway 'nat' in us-east-1a", one phrase per NAT gateway.
@@ -71,4 +73,27 @@ function priceOfCrossedZones(resources: PolicyResource[], facts: SubnetFacts[], 
         .filter(props => !isUnknown(props.serviceName) && !isUnknown(props.vpcEndpointType));
     const azsWithoutOwnNat = new Set(crossed.map(zoneKey)).size;
     return natGatewayPerAzCostNote(trafficProfile(traffic), endpointLayoutOf(endpoints, zoneCount), azsWithoutOwnNat, zoneCount);
+}
+
+/**
+ * An awsx.ec2.Vpc whose children the stack does not show (offline, a multi-language component is
+ * one opaque resource) is judged by its inputs: natGateways.strategy Single is one NAT gateway for
+ * every AZ's private subnets.
+ */
+function reportSharedAwsxNat(resources: PolicyResource[], traffic: TrafficConfig | undefined, reportViolation: ReportViolation): void {
+    for (const vpc of stackNetwork(resources).vpcs) {
+        if (vpc.source !== "awsx" || vpc.natStrategy !== "Single" || vpc.zonesWithoutOwnNat.length === 0) continue;
+        const zoneCount = vpc.privateZones.length;
+        const others = vpc.zonesWithoutOwnNat.length;
+        const costNote = traffic
+            ? ` ${natGatewayPerAzCostNote(trafficProfile(traffic), endpointLayoutOf(vpc.endpoints, zoneCount), others, zoneCount)}`
+            : "";
+        reportViolation(
+            `awsx.ec2.Vpc '${vpc.name}' sets natGateways.strategy Single: one NAT gateway serves the private subnets of all ${zoneCount} AZs, ` +
+            `so those in ${others} of them cross zones at $${(2 * CROSS_AZ_PER_GB_EACH_DIRECTION).toFixed(2)}/GB round trip on top of ` +
+            `$${NAT_PROCESSING_PER_GB}/GB NAT processing, and lose egress when the NAT gateway's AZ fails. ` +
+            `Fix: natGateways: { strategy: awsx.ec2.NatGatewayStrategy.OnePerAz } (awsx's default).` + costNote,
+            vpc.resource?.urn,
+        );
+    }
 }

@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import { costLayoutFromGraph, GraphResource } from "../../../automation/preview/cost-layout";
+import { UNKNOWN } from "../../../automation/preview/properties";
 
-/** A small graph builder: references by id (known ids) or only through propertyDependencies (unknown ids). */
+/** A small graph builder, resources as stack policies see them: references by id (known ids), or unknown ids followed through propertyDependencies. */
 function graph(knownIds: boolean) {
     const resources: GraphResource[] = [];
     const add = (type: string, name: string, inputs: Record<string, any>, refs: Record<string, GraphResource> = {}) => {
-        const r: GraphResource = { urn: `urn:pulumi:t::p::${type}::${name}`, type, name, id: knownIds ? `${type.split(":").pop()}-${name}` : undefined, inputs: { ...inputs }, propertyDependencies: {} };
+        const r: GraphResource = { urn: `urn:pulumi:t::p::${type}::${name}`, type, name, inputs: { ...inputs, id: knownIds ? `${type.split(":").pop()}-${name}` : UNKNOWN }, propertyDependencies: {} };
         for (const [key, target] of Object.entries(refs)) {
-            if (knownIds) r.inputs[key] = target.id;
+            r.inputs[key] = target.inputs.id;
             r.propertyDependencies[key] = [target.urn];
         }
         resources.push(r);
@@ -19,6 +20,7 @@ function graph(knownIds: boolean) {
 /** `placement` says how subnets give their AZ: by name (default), or by AZ id for all or only the private ones. */
 function network(knownIds: boolean, natAzs: string[], endpoints: Record<string, any>[] = [], placement: "names" | "ids" | "private-ids" = "names") {
     const g = graph(knownIds);
+    const vpc = g.add("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.0.0.0/16" });
     const azs = ["a", "b", "c"];
     const zone = (az: string, isPrivate: boolean) => placement === "ids" || placement === "private-ids" && isPrivate
         ? { availabilityZoneId: `use1-az${azs.indexOf(az) + 1}` } : { availabilityZone: `us-east-1${az}` };
@@ -26,17 +28,17 @@ function network(knownIds: boolean, natAzs: string[], endpoints: Record<string, 
     const publicTable = g.add("aws:ec2/routeTable:RouteTable", "public", {});
     g.add("aws:ec2/route:Route", "public-default", { destinationCidrBlock: "0.0.0.0/0" }, { routeTableId: publicTable, gatewayId: igw });
     const nats = new Map(azs.map(az => {
-        const subnet = g.add("aws:ec2/subnet:Subnet", `public-${az}`, zone(az, false));
+        const subnet = g.add("aws:ec2/subnet:Subnet", `public-${az}`, zone(az, false), { vpcId: vpc });
         g.add("aws:ec2/routeTableAssociation:RouteTableAssociation", `public-${az}`, {}, { subnetId: subnet, routeTableId: publicTable });
         return [az, natAzs.includes(az) ? g.add("aws:ec2/natGateway:NatGateway", `nat-${az}`, {}, { subnetId: subnet }) : undefined];
     }));
     for (const az of azs) {
-        const subnet = g.add("aws:ec2/subnet:Subnet", `private-${az}`, zone(az, true));
+        const subnet = g.add("aws:ec2/subnet:Subnet", `private-${az}`, zone(az, true), { vpcId: vpc });
         const table = g.add("aws:ec2/routeTable:RouteTable", `private-${az}`, {});
         g.add("aws:ec2/routeTableAssociation:RouteTableAssociation", `private-${az}`, {}, { subnetId: subnet, routeTableId: table });
         g.add("aws:ec2/route:Route", `private-${az}-default`, { destinationCidrBlock: "0.0.0.0/0" }, { routeTableId: table, natGatewayId: nats.get(az) ?? nats.get(natAzs[0])! });
     }
-    for (const endpoint of endpoints) g.add("aws:ec2/vpcEndpoint:VpcEndpoint", endpoint.serviceName, endpoint);
+    for (const endpoint of endpoints) g.add("aws:ec2/vpcEndpoint:VpcEndpoint", endpoint.serviceName, endpoint, { vpcId: vpc });
     return g;
 }
 
@@ -46,21 +48,20 @@ describe("automation/preview/cost-layout", () => {
     for (const knownIds of [true, false]) {
         describe(knownIds ? "references by id" : "ids unknown: references through propertyDependencies", () => {
             it("counts the zones whose private subnets reach a NAT gateway in another zone", () => {
-                assert.equal(costLayoutFromGraph(network(knownIds, ["a"]).resources, noTraffic).layout.azsWithoutOwnNat, 2);
-                assert.equal(costLayoutFromGraph(network(knownIds, ["a", "b"]).resources, noTraffic).layout.azsWithoutOwnNat, 1);
-                const perAz = costLayoutFromGraph(network(knownIds, ["a", "b", "c"]).resources, noTraffic).layout;
-                assert.equal(perAz.azsWithoutOwnNat, 0);
-                assert.equal(perAz.natGatewayCount, 3);
-                assert.equal(perAz.zoneCount, 3);
+                assert.equal(costLayoutFromGraph(network(knownIds, ["a"]).resources, noTraffic).layout.networks[0].azsWithoutOwnNat, 2);
+                assert.equal(costLayoutFromGraph(network(knownIds, ["a", "b"]).resources, noTraffic).layout.networks[0].azsWithoutOwnNat, 1);
+                const { layout } = costLayoutFromGraph(network(knownIds, ["a", "b", "c"]).resources, noTraffic);
+                assert.deepEqual(layout.networks, [{ name: "vpc", zoneCount: 3, natGatewayCount: 3, azsWithoutOwnNat: 0, endpoints: { gateway: [], interface: [] } }]);
+                assert.equal(layout.zoneCount, 3);
             });
         });
     }
 
     it("compares AZ ids when both subnets give one; an AZ name against an AZ id is not counted as crossing", () => {
-        assert.equal(costLayoutFromGraph(network(true, ["a"], [], "ids").resources, noTraffic).layout.azsWithoutOwnNat, 2);
-        assert.equal(costLayoutFromGraph(network(true, ["a", "b", "c"], [], "ids").resources, noTraffic).layout.azsWithoutOwnNat, 0);
-        assert.equal(costLayoutFromGraph(network(true, ["a", "b", "c"], [], "private-ids").resources, noTraffic).layout.azsWithoutOwnNat, 0);
-        assert.equal(costLayoutFromGraph(network(true, ["a"], [], "private-ids").resources, noTraffic).layout.azsWithoutOwnNat, 0);
+        assert.equal(costLayoutFromGraph(network(true, ["a"], [], "ids").resources, noTraffic).layout.networks[0].azsWithoutOwnNat, 2);
+        assert.equal(costLayoutFromGraph(network(true, ["a", "b", "c"], [], "ids").resources, noTraffic).layout.networks[0].azsWithoutOwnNat, 0);
+        assert.equal(costLayoutFromGraph(network(true, ["a", "b", "c"], [], "private-ids").resources, noTraffic).layout.networks[0].azsWithoutOwnNat, 0);
+        assert.equal(costLayoutFromGraph(network(true, ["a"], [], "private-ids").resources, noTraffic).layout.networks[0].azsWithoutOwnNat, 0);
         assert.equal(costLayoutFromGraph(network(true, ["a"], [], "private-ids").resources, noTraffic).layout.zoneCount, 3);
     });
 
@@ -71,16 +72,16 @@ describe("automation/preview/cost-layout", () => {
             const eigw = g.add("aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway", "eigw", {});
             const subnet = g.add("aws:ec2/subnet:Subnet", "v6-b", { availabilityZone: "us-east-1b", ipv6Native: true });
             const table = g.add("aws:ec2/routeTable:RouteTable", "v6-b", { routes: [
-                { ipv6CidrBlock: "::/0", egressOnlyGatewayId: eigw.id }, { ipv6CidrBlock: "64:ff9b::/96", natGatewayId: nat.id }] });
+                { ipv6CidrBlock: "::/0", egressOnlyGatewayId: eigw.inputs.id }, { ipv6CidrBlock: "64:ff9b::/96", natGatewayId: nat.inputs.id }] });
             table.propertyDependencies.routes = [eigw.urn, nat.urn];
             g.add("aws:ec2/routeTableAssociation:RouteTableAssociation", "v6-b", {}, { subnetId: subnet, routeTableId: table });
-            assert.equal(costLayoutFromGraph(g.resources, noTraffic).layout.azsWithoutOwnNat, 1);
+            assert.equal(costLayoutFromGraph(g.resources, noTraffic).layout.networks[0].azsWithoutOwnNat, 1);
             const viaRoute = network(knownIds, ["a", "b", "c"]);
             const v6 = viaRoute.add("aws:ec2/subnet:Subnet", "v6-c", { availabilityZone: "us-east-1c", ipv6Native: true });
             const v6Table = viaRoute.add("aws:ec2/routeTable:RouteTable", "v6-c", {});
             viaRoute.add("aws:ec2/route:Route", "v6-c-nat64", { destinationIpv6CidrBlock: "64:ff9b::/96" }, { routeTableId: v6Table, natGatewayId: viaRoute.resources.find(r => r.name === "nat-a")! });
             viaRoute.add("aws:ec2/routeTableAssociation:RouteTableAssociation", "v6-c", {}, { subnetId: v6, routeTableId: v6Table });
-            assert.equal(costLayoutFromGraph(viaRoute.resources, noTraffic).layout.azsWithoutOwnNat, 1);
+            assert.equal(costLayoutFromGraph(viaRoute.resources, noTraffic).layout.networks[0].azsWithoutOwnNat, 1);
         });
     }
 
@@ -97,14 +98,14 @@ describe("automation/preview/cost-layout", () => {
             const nat = g.add("aws:ec2/natGateway:NatGateway", "nat-a", {}, { subnetId: publicSubnet });
             for (const az of ["a", "b", "c"]) g.add("aws:ec2/subnet:Subnet", `private-${az}`, { availabilityZone: `us-east-1${az}` }, { vpcId: vpc });
             main(g, vpc, nat);
-            return costLayoutFromGraph(g.resources, noTraffic).layout;
+            return costLayoutFromGraph(g.resources, noTraffic).layout.networks[0];
         }
         // The Vpc's mainRouteTableId/defaultRouteTableId are outputs: the offline preview's inputs never carry them, so the reference is the dependency on the Vpc.
         const onVpc = (r: GraphResource, key: string, vpc: GraphResource) => { delete r.inputs[key]; r.propertyDependencies[key] = [vpc.urn]; return r; };
         for (const knownIds of [true, false]) {
             it(`aws.ec2.DefaultRouteTable routes${knownIds ? "" : ", ids unknown"}`, () => {
                 const layout = mainTableNetwork(knownIds, (g, vpc, nat) => {
-                    const table = g.add("aws:ec2/defaultRouteTable:DefaultRouteTable", "main", { routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }] });
+                    const table = g.add("aws:ec2/defaultRouteTable:DefaultRouteTable", "main", { routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.inputs.id }] });
                     onVpc(table, "defaultRouteTableId", vpc).propertyDependencies.routes = [nat.urn];
                 });
                 assert.equal(layout.azsWithoutOwnNat, 2);
@@ -136,7 +137,7 @@ describe("automation/preview/cost-layout", () => {
             { serviceName: "com.amazonaws.us-east-1.dynamodb" },
             { serviceName: "com.amazonaws.us-east-1.ecr.dkr", vpcEndpointType: "Interface", subnetIds: ["x", "y"] },
         ]).resources, noTraffic);
-        assert.deepEqual(layout.endpoints, { gateway: ["s3", "dynamodb"], interface: [{ service: "ecr.dkr", azCount: 2 }] });
+        assert.deepEqual(layout.networks[0].endpoints, { gateway: ["s3", "dynamodb"], interface: [{ service: "ecr.dkr", azCount: 2 }] });
     });
 
     it("weighs in-zone Services by their traffic; headless and ExternalName Services do not route", () => {
@@ -166,8 +167,11 @@ describe("automation/preview/cost-layout", () => {
     it("assumes the defaults, and says so, where the graph declares nothing", () => {
         const { layout, notes } = costLayoutFromGraph([], noTraffic);
         assert.equal(layout.zoneCount, 3);
+        assert.deepEqual(layout.networks, []);
         assert.equal(layout.eastWestInZoneShare, 0);
         assert.equal(layout.northSouthInstanceShare, 1);
-        assert.equal(notes.length, 3);
+        assert.deepEqual(notes.map(n => n.split(":")[0]), [
+            "no subnets with a known AZ", "no VPC with private subnets declared", "no Kubernetes Service declared", "no load-balancer target declared",
+        ]);
     });
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { analyzerProperties, plainProperties, reportedProperties, UNKNOWN } from "../../../automation/preview/properties";
+import { analyzerProperties, policyViewProperties, reportedProperties, UNKNOWN } from "../../../automation/preview/properties";
 
 const SIG = "4dabf18193072939515e22adb298388d";
 const secret = (value: unknown) => ({ [SIG]: "1b47061264138c4ac30d75fd1eb44270", value });
@@ -25,9 +25,9 @@ describe("automation/preview/properties", () => {
         });
     });
 
-    it("gives graph queries plain values and the report placeholders", () => {
-        assert.equal(plainProperties(inputs).password, "hunter2");
-        assert.equal(plainProperties(inputs).vpcId, undefined);
+    it("gives the network reader what policies see (secrets unwrapped, unknowns marked) and the report placeholders", () => {
+        assert.equal(policyViewProperties(analyzerProperties(inputs)).password, "hunter2");
+        assert.equal(policyViewProperties(analyzerProperties(inputs)).vpcId, UNKNOWN);
         const reported = reportedProperties(inputs);
         assert.equal(reported.password, "[secret]");
         assert.equal(reported.vpcId, "[unknown]");

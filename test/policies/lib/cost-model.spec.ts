@@ -60,13 +60,16 @@ describe("policies/lib/cost-model", () => {
     describe("the REFERENCE.md workload: 10 TB east-west, 2 TB AWS-service traffic, 3 AZs", () => {
         const traffic = trafficProfile({ eastWestGbPerMonth: 10_000, awsServiceGbPerMonth: { s3: 800, ecr: 800, logs: 400 } });
         const optimized: CostLayout = {
-            zoneCount: 3, natGatewayCount: 3, azsWithoutOwnNat: 0,
-            endpoints: { gateway: ["s3", "dynamodb"], interface: ["ecr.api", "ecr.dkr", "sts", "logs"].map(service => ({ service, azCount: 3 })) },
+            zoneCount: 3,
+            networks: [{
+                name: "vpc", zoneCount: 3, natGatewayCount: 3, azsWithoutOwnNat: 0,
+                endpoints: { gateway: ["s3", "dynamodb"], interface: ["ecr.api", "ecr.dkr", "sts", "logs"].map(service => ({ service, azCount: 3 })) },
+            }],
             eastWestInZoneShare: 1, northSouthInstanceShare: 0,
         };
 
         it("before (defaults): our figures, line by line", () => {
-            assert.deepEqual(dollars(estimateMonthlyCost(traffic, defaultLayout(3))), {
+            assert.deepEqual(dollars(estimateMonthlyCost(traffic, defaultLayout(optimized))), {
                 "east-west-cross-az": 133.33, // 10,000 GB x 2/3 x $0.02
                 "lb-extra-hop": 0,
                 "nat-processing": 90, // 2,000 GB x $0.045

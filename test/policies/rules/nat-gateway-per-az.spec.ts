@@ -37,6 +37,68 @@ describe("policies/rules/nat-gateway-per-az", () => {
         assert.equal((await violations(network({ nat: "crossed", inlineRoutes: true, knownIds: true }))).length, 3);
     });
 
+    describe("a NAT route given as gatewayId (AWS accepts a NAT gateway id there; Terraform conversions route so)", () => {
+        /** The private routes of `network` with their NAT gateway in gatewayId instead of natGatewayId. */
+        const viaGatewayId = (fixtures: Fixture[]) => {
+            for (const fixture of fixtures) {
+                if ("natGatewayId" in fixture.props && fixture.type === "aws:ec2/route:Route") {
+                    fixture.props.gatewayId = fixture.props.natGatewayId;
+                    delete fixture.props.natGatewayId;
+                    if (fixture.propertyDependencies?.natGatewayId) {
+                        fixture.propertyDependencies.gatewayId = fixture.propertyDependencies.natGatewayId;
+                        delete fixture.propertyDependencies.natGatewayId;
+                    }
+                }
+                for (const route of Array.isArray(fixture.props.routes) ? fixture.props.routes : []) {
+                    if ("natGatewayId" in route) { route.gatewayId = route.natGatewayId; delete route.natGatewayId; }
+                }
+            }
+            return fixtures;
+        };
+        for (const knownIds of [false, true]) {
+            for (const inlineRoutes of [false, true]) {
+                it(`rejects a shared NAT${knownIds ? ", known ids" : ", during preview"}${inlineRoutes ? ", inline routes" : ""}`, async () => {
+                    const found = await violations(viaGatewayId(network({ nat: "single", knownIds, inlineRoutes })));
+                    assert.deepEqual(found.map(d => d.urn!.split("::").pop()), ["private-1", "private-2"]);
+                    assert.match(found[0].message, /sends 0\.0\.0\.0\/0 to NAT gateway 'nat-0' in us-east-1a/);
+                });
+            }
+        }
+        it("passes a NAT per AZ, and keeps an internet gateway in gatewayId public", async () => {
+            assert.deepEqual(await violations(viaGatewayId(network({ nat: "perAz" }))), []);
+            assert.deepEqual(await violations(viaGatewayId(network({ nat: "perAz", knownIds: true, inlineRoutes: true }))), []);
+        });
+        it("is silent on a gatewayId naming a NAT gateway the stack does not declare", async () => {
+            const fixtures = viaGatewayId(network({ nat: "single", knownIds: true }));
+            for (const f of fixtures) if (f.props.gatewayId === "id-nat-0") f.props.gatewayId = "nat-0a1b2c3d4e5f60718";
+            assert.deepEqual(await violations(fixtures), []);
+        });
+    });
+
+    describe("an awsx.ec2.Vpc, judged by its inputs when its children are not visible", () => {
+        const awsxVpc = (props: Record<string, unknown>): Fixture => ({ type: "awsx:ec2:Vpc", name: "vpc", props });
+        it("rejects natGateways.strategy Single", async () => {
+            const found = await violations([awsxVpc({ natGateways: { strategy: "Single" } })]);
+            assert.equal(found.length, 1);
+            assert.match(found[0].urn!, /awsx:ec2:Vpc::vpc$/);
+            assert.match(found[0].message, /awsx\.ec2\.Vpc 'vpc' sets natGateways\.strategy Single: one NAT gateway serves the private subnets of all 3 AZs/);
+            assert.match(found[0].message, /Fix: natGateways: \{ strategy: awsx\.ec2\.NatGatewayStrategy\.OnePerAz \}/);
+            assert.match((await violations([awsxVpc({ natGateways: { strategy: "Single" }, availabilityZoneNames: ["eu-west-1a", "eu-west-1b"] })]))[0].message, /all 2 AZs, so those in 1 of them/);
+        });
+        it("passes awsx's default (OnePerAz), OnePerAz, None, one AZ, and no private subnets", async () => {
+            for (const props of [{}, { natGateways: { strategy: "OnePerAz" } }, { natGateways: { strategy: "None" } },
+                { natGateways: { strategy: "Single" }, numberOfAvailabilityZones: 1 },
+                { natGateways: { strategy: "Single" }, subnetSpecs: [{ type: "Public" }, { type: "Isolated" }] }]) {
+                assert.deepEqual(await violations([awsxVpc(props)]), [], JSON.stringify(props));
+            }
+        });
+        it("is silent when the strategy or the AZs are unknown", async () => {
+            assert.deepEqual(await violations([awsxVpc({ natGateways: { strategy: UNKNOWN } })]), []);
+            assert.deepEqual(await violations([awsxVpc({ natGateways: UNKNOWN })]), []);
+            assert.deepEqual(await violations([awsxVpc({ natGateways: { strategy: "Single" }, availabilityZoneNames: UNKNOWN })]), []);
+        });
+    });
+
     it("ignores a VPC with no NAT gateway and passes a regional NAT gateway", async () => {
         assert.deepEqual(await violations(network({ nat: "none" })), []);
         assert.deepEqual(await violations(network({ nat: "regional" })), []);

@@ -1,0 +1,132 @@
+/**
+ * What each VPC of a stack comes to, for pricing and for judging NAT placement: the AZs of its
+ * private subnets, its NAT gateways, the zones that reach a NAT gateway in another zone, and its
+ * VPC endpoints. Read from the network graph (policies/lib/network-graph.ts) for VPCs the program
+ * declares as aws.ec2 resources, and from the inputs of an awsx.ec2.Vpc whose children cannot be
+ * seen (a multi-language component is one opaque resource offline). The policy pack and the
+ * offline preview's cost report both build on this; nothing else reads the network.
+ */
+import { PolicyResource } from "@pulumi/policy";
+import { natGatewayType, subnetType, vpcEndpointType, vpcType } from "./aws-types";
+import { isPrivate, natGatewayZone, NetworkGraph, networkGraph, resolveReference, sameZone, SubnetFacts, zoneLabel } from "./network-graph";
+import { isUnknown, rawProps } from "./unknowns";
+
+export const awsxVpcType = "awsx:ec2:Vpc";
+
+export interface VpcLayout {
+    /** How reports name it: the VPC resource's name, its id, or the awsx component's name. */
+    name: string;
+    /** The VPC resource or awsx component, when the program declares one. */
+    resource?: PolicyResource;
+    /** Read from aws.ec2 resources, or from an awsx.ec2.Vpc's inputs (its children unseen). */
+    source: "resources" | "awsx";
+    /** The AZs of its private subnets (a zone as the program gives it: an AZ name or an AZ id). */
+    privateZones: string[];
+    /** Internet-facing NAT gateways (private NAT gateways do not carry internet or AWS-service traffic). */
+    natGatewayCount: number;
+    /** Private zones whose 0.0.0.0/0 (or NAT64) route reaches a NAT gateway in another zone. */
+    zonesWithoutOwnNat: string[];
+    /** Its aws.ec2.VpcEndpoint inputs (serviceName, vpcEndpointType, subnetIds). */
+    endpoints: Record<string, any>[];
+    /** For an awsx.ec2.Vpc: its natGateways.strategy, as given or as awsx defaults it. */
+    natStrategy?: "Single" | "OnePerAz" | "None";
+}
+
+export interface StackNetwork {
+    /** VPCs with private subnets: the ones NAT gateways and endpoints matter for. */
+    vpcs: VpcLayout[];
+    graph: NetworkGraph;
+    /** What could not be read, for the report. */
+    notes: string[];
+}
+
+/** Reads every VPC of the stack. Pure; never throws on unknowns (an unknown leaves a VPC or a zone out, with a note). */
+export function stackNetwork(resources: PolicyResource[]): StackNetwork {
+    const graph = networkGraph(resources);
+    const notes: string[] = [];
+    const vpcs = [...declaredVpcs(resources, graph), ...awsxVpcs(resources, notes)];
+    return { vpcs, graph, notes };
+}
+
+function declaredVpcs(resources: PolicyResource[], graph: NetworkGraph): VpcLayout[] {
+    const vpcResources = resources.filter(r => r.type === vpcType);
+    const privateFacts = graph.facts.filter(f => isPrivate(f) !== false && rawProps(f.subnet.props).mapPublicIpOnLaunch !== true);
+    // A subnet whose VPC cannot be told belongs to the stack's only VPC, if it has one.
+    const keyOf = (fact: SubnetFacts) => fact.vpcKey ?? (vpcResources.length === 1 ? vpcResources[0].urn : "");
+    const byVpc = new Map<string, SubnetFacts[]>();
+    for (const fact of privateFacts) byVpc.set(keyOf(fact), [...(byVpc.get(keyOf(fact)) ?? []), fact]);
+
+    const natVpc = (nat: PolicyResource): string | undefined => {
+        const subnet = resolveReference(nat, "subnetId", graph.facts.map(f => f.subnet));
+        const fact = graph.facts.find(f => f.subnet === subnet);
+        return fact ? keyOf(fact) : byVpc.size === 1 ? [...byVpc.keys()][0] : undefined;
+    };
+    const endpointVpc = (endpoint: PolicyResource): string | undefined => {
+        const vpc = resolveReference(endpoint, "vpcId", vpcResources);
+        const id = rawProps(endpoint.props).vpcId;
+        return vpc?.urn ?? (typeof id === "string" && !isUnknown(id) ? id : byVpc.size === 1 ? [...byVpc.keys()][0] : undefined);
+    };
+    const nats = resources.filter(r => r.type === natGatewayType && rawProps(r.props).connectivityType !== "private");
+    const endpoints = resources.filter(r => r.type === vpcEndpointType);
+
+    return [...byVpc.entries()].map(([key, facts]) => {
+        const resource = vpcResources.find(v => v.urn === key);
+        const zonesWithoutOwnNat = new Set<string>();
+        for (const fact of facts) {
+            for (const route of [fact.defaultRoute, fact.nat64Route]) {
+                if (route.kind !== "nat" || !fact.zone) continue;
+                const natZone = natGatewayZone(route.nat, graph.facts);
+                if (natZone !== undefined && natZone !== "regional" && sameZone(fact.zone, natZone) === false) zonesWithoutOwnNat.add(zoneLabel(fact.zone));
+            }
+        }
+        return {
+            name: resource?.name ?? (key || "subnets of an unknown VPC"),
+            resource,
+            source: "resources",
+            privateZones: [...new Set(facts.filter(f => f.zone).map(f => zoneLabel(f.zone!)))],
+            natGatewayCount: nats.filter(n => natVpc(n) === key).length,
+            zonesWithoutOwnNat: [...zonesWithoutOwnNat],
+            endpoints: endpoints.filter(e => endpointVpc(e) === key).map(e => rawProps(e.props)),
+        };
+    });
+}
+
+/**
+ * An awsx.ec2.Vpc whose subnets the stack does not show, read from its inputs as awsx documents
+ * them: AZs from availabilityZoneNames or numberOfAvailabilityZones (default 3); a private subnet
+ * per AZ unless subnetSpecs leave Private out; natGateways.strategy defaulting to OnePerAz when
+ * there are private and public subnets, else None. Single puts one NAT gateway in the first AZ.
+ */
+function awsxVpcs(resources: PolicyResource[], notes: string[]): VpcLayout[] {
+    const layouts: VpcLayout[] = [];
+    for (const vpc of resources.filter(r => r.type === awsxVpcType)) {
+        const childOf = (r: PolicyResource) => (r.urn.split("::")[2] ?? "").includes(`${awsxVpcType}$`);
+        if (resources.some(r => r.type === subnetType && childOf(r))) continue; // its children are visible: read them instead
+        const props = rawProps(vpc.props);
+        const specTypes = Array.isArray(props.subnetSpecs) ? props.subnetSpecs.map((s: Record<string, unknown>) => rawProps(s)?.type) : ["Private", "Public"];
+        const names = Array.isArray(props.availabilityZoneNames) ? props.availabilityZoneNames : undefined;
+        const strategy = props.natGateways === undefined ? undefined : rawProps(props.natGateways).strategy;
+        if ([props.subnetSpecs, props.availabilityZoneNames, props.numberOfAvailabilityZones, props.natGateways, strategy, ...specTypes].some(isUnknown)
+            || names?.some(isUnknown)) {
+            notes.push(`awsx.ec2.Vpc '${vpc.name}' has inputs unknown until it exists: its NAT gateways and zones are not judged or priced`);
+            continue;
+        }
+        const hasPrivate = specTypes.includes("Private");
+        if (!hasPrivate) continue;
+        const zoneCount = names?.length ?? (typeof props.numberOfAvailabilityZones === "number" ? props.numberOfAvailabilityZones : 3);
+        const zones = names ?? Array.from({ length: zoneCount }, (_, i) => `${vpc.name} AZ ${i + 1}`);
+        const natStrategy = (strategy ?? (specTypes.includes("Public") ? "OnePerAz" : "None")) as VpcLayout["natStrategy"];
+        notes.push(`awsx.ec2.Vpc '${vpc.name}' is read from its inputs (natGateways.strategy ${natStrategy}, ${zoneCount} AZs): its subnets, route tables and NAT gateways are not visible offline`);
+        layouts.push({
+            name: vpc.name,
+            resource: vpc,
+            source: "awsx",
+            privateZones: zones,
+            natGatewayCount: natStrategy === "Single" ? 1 : natStrategy === "OnePerAz" ? zoneCount : 0,
+            zonesWithoutOwnNat: natStrategy === "Single" ? zones.slice(1) : [],
+            endpoints: (Array.isArray(props.vpcEndpointSpecs) ? props.vpcEndpointSpecs : []).map((e: unknown) => rawProps(e)),
+            natStrategy,
+        });
+    }
+    return layouts;
+}
