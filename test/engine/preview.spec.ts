@@ -12,6 +12,9 @@ const CASES: { what: string; args: string[]; mandatory: boolean }[] = [
     { what: "this project's dev stack", args: ["--stack", "dev"], mandatory: false },
     { what: "this project's prod stack", args: ["--stack", "prod"], mandatory: false },
     { what: "a single-NAT, instance-target, random-routing program (fixture bad-layout)", args: ["--stack", "ci", "--program", path.join(FIXTURES, "bad-layout")], mandatory: true },
+    { what: "a Terraform-converted VPC routing to one NAT gateway through gatewayId (fixture converted-vpc)", args: ["--stack", "ci", "--program", path.join(FIXTURES, "converted-vpc")], mandatory: true },
+    { what: "a plain Kubernetes app (fixture k8s-app)", args: ["--stack", "ci", "--program", path.join(FIXTURES, "k8s-app")], mandatory: false },
+    { what: "two VPCs with a NAT gateway per AZ (fixture two-vpcs)", args: ["--stack", "ci", "--program", path.join(FIXTURES, "two-vpcs")], mandatory: false },
 ];
 
 describe("engine: pulumi preview --policy-pack equals the offline preview", function () {
