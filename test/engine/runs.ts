@@ -30,8 +30,9 @@ export interface Finding { policy: string; level: string; urn: string | null; me
 
 /**
  * (policy, level, resource name, message), sorted: what must be equal on both sides. Without
- * messages, for a run given the pack config file as is: the offline preview adds the stack's
- * traffic to it (its cost sentences), a bare `pulumi up --policy-pack-config FILE` cannot.
+ * messages where the wording may differ for a known reason: a bare `--policy-pack-config FILE`
+ * run has no stack traffic (the offline preview adds it for its cost sentences), and an offline
+ * preview with every id known names the fake ids and auto-names of a deployed stack.
  */
 export function findingSet(findings: Finding[], options: { messages: boolean } = { messages: true }): string[] {
     return findings.map(f => [f.policy, f.level, f.urn?.split("::").pop() ?? "(stack)", ...(options.messages ? [f.message] : [])].join(" | ")).sort();
