@@ -1,11 +1,11 @@
 /**
- * npm run engine:preview -- [--stack dev] [--program DIR] [--policy-pack-config FILE] [--policy-pack DIR] [--new-stack] [--json]
+ * npm run engine:preview -- [--stack dev] [--program DIR] [--policy-pack-config FILE] [--traffic FILE] [--policy-pack DIR] [--new-stack] [--json]
  *
  * A real `pulumi preview --policy-pack` of a program on the engine `npm run engine:setup` set up,
  * in a scratch copy on a local file backend, with the stand-in providers as the cloud: the same
  * flags and defaults as preview:offline, so both run side by side on one program. Prints the
  * engine's own output and exits with the CLI's exit code; 2 with one line for a usage error.
- * --json prints {stack, exitCode, resources:[{urn,type,name}], violations:[{policy,level,urn,message}]}
+ * --json prints {schemaVersion, stack, exitCode, resources:[{urn,type,name}], violations:[{policy,level,urn,message}], notes}
  * instead, the engine's output going to stderr.
  */
 import * as path from "node:path";
@@ -13,9 +13,10 @@ import { parseArgs } from "node:util";
 import { PROJECT_ROOT, readEngine } from "./engine/engine";
 import { runEnginePreview } from "./engine/preview";
 import { loadStackSettings } from "./preview/project";
+import { JSON_SCHEMA_VERSION } from "./preview/report";
 import { defaultPackConfig, readTraffic } from "./preview/run-preview";
 
-const USAGE = "usage: npm run engine:preview -- [--stack dev] [--program DIR] [--policy-pack-config FILE] [--policy-pack DIR] [--new-stack] [--json]";
+const USAGE = "usage: npm run engine:preview -- [--stack dev] [--program DIR] [--policy-pack-config FILE] [--traffic FILE] [--policy-pack DIR] [--new-stack] [--json]";
 
 function parse(argv: string[]) {
     try {
@@ -25,6 +26,7 @@ function parse(argv: string[]) {
                 stack: { type: "string", default: "dev" },
                 program: { type: "string", default: PROJECT_ROOT },
                 "policy-pack-config": { type: "string" },
+                traffic: { type: "string" },
                 "policy-pack": { type: "string", default: path.join(PROJECT_ROOT, "policies") },
                 // Every engine preview here is the first of a new stack (a fresh backend): the flag is accepted for parity.
                 "new-stack": { type: "boolean", default: false },
@@ -48,14 +50,15 @@ async function main(argv: string[]): Promise<number> {
     const { write } = process.stdout;
     if (values.json) process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
     const result = await runEnginePreview({
-        engine, programDir: stack.programDir, stack: stack.stack, packDir, policyPackConfig, traffic: readTraffic(stack).section,
+        engine, programDir: stack.programDir, stack: stack.stack, packDir, policyPackConfig, traffic: readTraffic(stack, values.traffic === undefined ? undefined : path.resolve(values.traffic)).section,
         onOutput: text => process.stdout.write(text),
     });
     process.stdout.write = write;
     process.stderr.write(result.stderr);
     if (values.json) {
-        const { stack: name, exitCode, resources, violations } = result;
-        await new Promise(flushed => process.stdout.write(JSON.stringify({ stack: name, exitCode, resources, violations }, null, 2) + "\n", flushed));
+        const { stack: name, exitCode, resources, violations, notes } = result;
+        const document = { schemaVersion: JSON_SCHEMA_VERSION, stack: name, exitCode, resources, violations, notes };
+        await new Promise(flushed => process.stdout.write(JSON.stringify(document, null, 2) + "\n", flushed));
     }
     return result.exitCode;
 }

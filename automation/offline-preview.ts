@@ -1,5 +1,5 @@
 /**
- * npm run preview:offline -- [--stack dev] [--program DIR] [--policy-pack-config FILE] [--new-stack] [--json]
+ * npm run preview:offline -- [--stack dev] [--program DIR] [--policy-pack-config FILE] [--traffic FILE] [--new-stack] [--json]
  *
  * Runs a Pulumi program under the mock runtime and the cross-az-guardrails pack over it, the way
  * `pulumi preview --policy-pack policies` would, with no cloud account. Exit 0: no mandatory
@@ -12,7 +12,7 @@ import { PreviewError, oneLine } from "./preview/errors";
 import { exitCode, humanReport, jsonReport } from "./preview/report";
 import { PROJECT_ROOT, runOfflinePreview } from "./preview/run-preview";
 
-const USAGE = "usage: npm run preview:offline -- [--stack dev] [--program DIR] [--policy-pack-config FILE] [--new-stack] [--json]";
+const USAGE = "usage: npm run preview:offline -- [--stack dev] [--program DIR] [--policy-pack-config FILE] [--traffic FILE] [--new-stack] [--json]";
 
 async function main(argv: string[]): Promise<number> {
     let values;
@@ -23,6 +23,7 @@ async function main(argv: string[]): Promise<number> {
                 stack: { type: "string", multiple: true, default: ["dev"] },
                 program: { type: "string", default: PROJECT_ROOT },
                 "policy-pack-config": { type: "string" },
+                traffic: { type: "string" },
                 "policy-pack": { type: "string", default: path.join(PROJECT_ROOT, "policies") },
                 "new-stack": { type: "boolean", default: false },
                 json: { type: "boolean", default: false },
@@ -41,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
         packDir: absolute(values["policy-pack"])!,
         policyPackConfig: absolute(values["policy-pack-config"]),
         newStack: values["new-stack"],
+        trafficFile: absolute(values.traffic),
     });
     const report = (values.json ? jsonReport(result) : humanReport(result)) + "\n";
     await new Promise(flushed => process.stdout.write(report, flushed)); // all of it, before process.exit

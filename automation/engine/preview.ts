@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { CommandError, EngineEvent, PulumiCommand } from "@pulumi/pulumi/automation";
 import { PolicyPackClient } from "../preview/analyzer-client";
 import { packConfigWithTraffic, readPolicyPackConfig } from "../preview/policy-config";
-import { openStack } from "../open-stack";
+import { hasNodejsLanguageHost, openStack } from "../open-stack";
 import { EngineManifest, engineEnv, scratchCopy } from "./engine";
 
 export interface EnginePreviewOptions {
@@ -32,12 +32,16 @@ export interface EnginePreviewResult {
     /** Resources the engine planned (urn and type), in the order it reported them. */
     resources: { urn: string; type: string; name: string }[];
     violations: EngineViolation[];
+    /** What the reader should know about how the engine ran. */
+    notes: string[];
     /** What the CLI wrote to stderr. */
     stderr: string;
 }
 
 export async function runEnginePreview(options: EnginePreviewOptions): Promise<EnginePreviewResult> {
     const scratch = scratchCopy(options.programDir);
+    const notes = hasNodejsLanguageHost(options.engine.pulumi, { PULUMI_IGNORE_AMBIENT_PLUGINS: "true" }) ? []
+        : [`pulumi v${options.engine.version} has no Node.js language host: the program ran as an inline Automation API program`];
     const resources: EnginePreviewResult["resources"] = [];
     const violations: EngineViolation[] = [];
     const onEvent = (event: EngineEvent) => {
@@ -61,11 +65,11 @@ export async function runEnginePreview(options: EnginePreviewOptions): Promise<E
                 onOutput: options.onOutput,
                 onEvent,
             });
-            return { stack: options.stack, exitCode: 0, resources, violations, stderr: "" };
+            return { stack: options.stack, exitCode: 0, resources, violations, notes, stderr: "" };
         } catch (error) {
             const result = cliResult(error);
             if (!result) throw error;
-            return { stack: options.stack, exitCode: result.code, resources, violations, stderr: result.stderr };
+            return { stack: options.stack, exitCode: result.code, resources, violations, notes, stderr: result.stderr };
         }
     } finally {
         scratch.remove();

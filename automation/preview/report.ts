@@ -2,10 +2,18 @@
 import { PRICE_REGION } from "../../policies/lib/prices";
 import { PreviewResult } from "./run-preview";
 
+/** The `--json` contract's version: 2 added `schemaVersion` and `notes`. */
+export const JSON_SCHEMA_VERSION = 2;
+
 /** The `--json` document: exactly the contract's fields. */
 export function jsonReport(result: PreviewResult): string {
     const { stack, resources, violations, cost } = result;
-    return JSON.stringify({ stack, resources, violations, cost }, null, 2);
+    return JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, stack, resources, violations, cost, notes: [...remoteNotes(result), ...result.notes] }, null, 2);
+}
+
+/** What a remote component hides, one note each: a gate must not read silence about it as a pass. */
+function remoteNotes(result: PreviewResult): string[] {
+    return result.remoteComponents.map(remote => `${remote.urn} is a remote component (${remote.type}): one opaque resource offline, its children were not checked`);
 }
 
 export function exitCode(result: PreviewResult): 0 | 1 {
@@ -21,9 +29,7 @@ export function humanReport(result: PreviewResult): string {
     for (const r of result.resources) byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
     out.push(`Resources (${result.resources.length})`);
     out.push(...table(["type", "count"], [...byType].sort(([a], [b]) => a.localeCompare(b)).map(([type, count]) => [type, String(count)]), [false, true]));
-    for (const remote of result.remoteComponents) {
-        out.push(`  note: ${remote.urn} is a remote component (${remote.type}): one opaque resource offline, its children were not checked`);
-    }
+    for (const note of remoteNotes(result)) out.push(`  note: ${note}`);
     out.push("");
 
     const names = new Map(result.resources.map(r => [r.urn, `${r.type}::${r.name}`]));

@@ -4,6 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
 import { COST_LINE_ITEMS, CostLayout, CostLineItem, defaultLayout, estimateMonthlyCost, trafficProfile, TrafficProfile } from "../../policies/lib/cost-model";
 import { PRICE_REGION } from "../../policies/lib/prices";
 import { ConfigError, PROJECT, parseStackConfig } from "../../components/config";
@@ -25,6 +26,8 @@ export interface PreviewOptions {
     policyPackConfig?: string;
     /** Preview as for a stack with nothing deployed yet: every id and computed output unknown. */
     newStack?: boolean;
+    /** A traffic file (the `traffic` section in YAML or JSON) instead of the stack's traffic config. */
+    trafficFile?: string;
 }
 
 export type ViolationLevel = "mandatory" | "advisory" | "remediated";
@@ -54,7 +57,7 @@ const CONCURRENT_CALLS = 64;
 
 export async function runOfflinePreview(options: PreviewOptions): Promise<PreviewResult> {
     const stack = loadStackSettings(options.programDir, options.stack);
-    const traffic = readTraffic(stack);
+    const traffic = readTraffic(stack, options.trafficFile);
     const packConfigFile = options.policyPackConfig ?? defaultPackConfig(options.packDir, options.stack);
     const fileConfig = packConfigFile ? readPolicyPackConfig(packConfigFile) : {};
     if (!fs.existsSync(path.join(options.packDir, "package.json"))) {
@@ -87,10 +90,39 @@ export async function runOfflinePreview(options: PreviewOptions): Promise<Previe
             remoteComponents: run.resources.filter(r => r.remote).map(r => ({ urn: r.urn, type: r.type })),
             packName: `${info.name}@${info.version}`,
             newStack: options.newStack ?? false,
-            notes: [...run.notes, ...(traffic.section ? [] : ["no traffic config section: traffic lines are $0"]), ...cost.notes, ...priceRegionNote(stack)],
+            notes: [...run.notes, ...(traffic.section ? [] : [`no traffic given (${stack.project}:traffic in Pulumi.${stack.stack}.yaml, or --traffic FILE): traffic lines are $0`]), ...cost.notes, ...priceRegionNote(stack)],
         };
     } finally {
         (pack ?? await starting.catch(() => undefined))?.stop();
+    }
+}
+
+/** The stack config's traffic section: this project's key, or the program's own namespace; any other namespace is an error that says where it goes. */
+function stackTraffic(stack: StackSettings, raw: (key: string) => unknown): unknown {
+    const keys = Object.keys(stack.config).filter(key => key.endsWith(":traffic"));
+    const readable = [`${PROJECT}:traffic`, `${stack.project}:traffic`];
+    const misplaced = keys.filter(key => !readable.includes(key));
+    if (misplaced.length > 0) {
+        throw new PreviewError(`${misplaced.join(", ")} in Pulumi.${stack.stack}.yaml is not read: put the traffic section under ${stack.project}:traffic (or ${PROJECT}:traffic), or pass --traffic FILE`);
+    }
+    if (keys.length > 1) {
+        throw new PreviewError(`Pulumi.${stack.stack}.yaml sets both ${keys.join(" and ")}: keep one traffic section`);
+    }
+    return keys.length === 1 ? raw(keys[0]) : undefined;
+}
+
+/** A --traffic file: the traffic section on its own, in YAML or JSON. */
+function readTrafficFile(file: string): unknown {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (error) {
+        throw new PreviewError(`--traffic ${file} ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "does not exist" : `cannot be read: ${(error as Error).message}`}`);
+    }
+    try {
+        return parseYaml(text) ?? {};
+    } catch (error) {
+        throw new PreviewError(`--traffic ${file} is not valid YAML or JSON: ${(error as Error).message.split("\n")[0].replace(/:$/, "")}`);
     }
 }
 
@@ -99,28 +131,33 @@ export function defaultPackConfig(packDir: string, stack: string): string | unde
     return fs.existsSync(file) ? file : undefined;
 }
 
-/** The stack's `traffic` section, validated by components/config.ts before anything runs, and per-service figures if the `services` section has them. */
-export function readTraffic(stack: StackSettings): { section?: unknown; profile: TrafficProfile; perServiceGbPerMonth: Record<string, number> } {
+/**
+ * The traffic the cost model prices, validated by components/config.ts's schema before anything
+ * runs: `--traffic FILE` (YAML or JSON) if given, else the stack's traffic section, under
+ * `cross-az-platform:traffic` or, for another project, under its own namespace (`<project>:traffic`).
+ * Per-service figures come from this project's `services` section.
+ */
+export function readTraffic(stack: StackSettings, trafficFile?: string): { section?: unknown; profile: TrafficProfile; perServiceGbPerMonth: Record<string, number> } {
     const raw = (key: string) => {
-        const value = stack.config[`${PROJECT}:${key}`];
+        const value = stack.config[key];
         try {
             return value === undefined ? undefined : JSON.parse(value);
         } catch {
             return value; // a plain string; the schema says what it should have been
         }
     };
-    const section = raw("traffic");
+    const section = trafficFile !== undefined ? readTrafficFile(trafficFile) : stackTraffic(stack, raw);
     let profile = trafficProfile();
     if (section !== undefined) {
         try {
             profile = parseStackConfig({ traffic: section }).traffic!;
         } catch (error) {
-            if (error instanceof ConfigError) throw new PreviewError(error.message);
+            if (error instanceof ConfigError) throw new PreviewError(trafficFile !== undefined ? `--traffic ${trafficFile}: ${error.message}` : error.message);
             throw error;
         }
     }
     const perServiceGbPerMonth: Record<string, number> = {};
-    const services = raw("services");
+    const services = raw(`${PROJECT}:services`);
     for (const service of Array.isArray(services) ? services : []) {
         if (typeof service?.name === "string" && typeof service?.gbPerMonth === "number") perServiceGbPerMonth[service.name] = service.gbPerMonth;
     }

@@ -13,7 +13,7 @@ import { serviceTrafficDistribution } from "./service-traffic-distribution";
 import { vpcGatewayEndpoints } from "./vpc-gateway-endpoints";
 import { zoneSpread } from "./zone-spread";
 
-/** Every policy of the cross-az-guardrails pack: DESIGN.md's nine in its order, then the ECS advisories. */
+/** Every policy of the cross-az-guardrails pack: the nine core guardrails in their order, then the ECS advisories. */
 export const allPolicies: Policies = [
     natGatewayPerAz,
     lbTargetTypeIp,

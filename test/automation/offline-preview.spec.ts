@@ -3,7 +3,7 @@
  * process), on this project's stacks, on deliberately bad programs and broken configs.
  *
  * "with the cross-az-guardrails pack" needs the real pack in policies/ (policy names as in
- * DESIGN.md); the rest pins the runner's behaviour with the fixture pack in
+ * the design's minimum set); the rest pins the runner's behaviour with the fixture pack in
  * test/fixtures/packs/graph-checks, whatever the real pack's contents.
  *
  * Every run is CPU-bound and takes seconds, so each describe block starts all of its runs in
@@ -66,10 +66,12 @@ function spawnPreview(args: string[]): Promise<Run> {
 }
 
 interface PreviewJson {
+    schemaVersion: number;
     stack: string;
     resources: { urn: string; type: string; name: string; parent: string | null; id: string | null; inputs: Record<string, any> }[];
     violations: { policy: string; level: string; urn: string | null; message: string }[];
     cost: { currency: string; lines: { item: string; before: number; after: number }[]; totals: { before: number; after: number } };
+    notes: string[];
 }
 
 const json = (run: Run): PreviewJson => JSON.parse(run.stdout);
@@ -194,7 +196,9 @@ describe("automation/offline-preview (end to end)", function () {
         it("--json prints exactly the contract's shape", () => {
             assert.equal(bad.code, 1, shows(bad));
             const result = json(bad);
-            assert.deepEqual(Object.keys(result), ["stack", "resources", "violations", "cost"]);
+            assert.deepEqual(Object.keys(result), ["schemaVersion", "stack", "resources", "violations", "cost", "notes"]);
+            assert.equal(result.schemaVersion, 2);
+            assert.ok(result.notes.every(note => typeof note === "string" && note.length > 0));
             assert.equal(result.stack, "ci");
             for (const r of result.resources) assert.deepEqual(Object.keys(r), ["urn", "type", "name", "parent", "id", "inputs"]);
             for (const v of result.violations) {
@@ -296,10 +300,13 @@ describe("automation/offline-preview (end to end)", function () {
             assert.match(run.stdout.trimEnd(), /\nFAIL: 4 mandatory, 2 advisory, 0 remediated \(exit 1\)$/);
         });
 
-        it("says once per remote component (eks.Cluster, awsx) that its children were not checked", async () => {
+        it("says once per remote component (eks.Cluster, awsx) that its children were not checked, in --json too", async () => {
             const run = await preview("--stack", "ci", "--program", REMOTE_COMPONENT, "--policy-pack", FIXTURE_PACK);
             assert.equal(run.code, 0, shows(run));
             assert.equal(run.stdout.match(/is a remote component \(eks:index:Cluster\)/g)?.length, 1);
+            const notes = json(await preview("--stack", "ci", "--program", REMOTE_COMPONENT, "--policy-pack", FIXTURE_PACK, "--json")).notes;
+            assert.equal(notes.filter(note => /::opaque is a remote component \(eks:index:Cluster\): one opaque resource offline, its children were not checked$/.test(note)).length, 1);
+            assert.ok(notes.includes("no traffic given (remote-component:traffic in Pulumi.ci.yaml, or --traffic FILE): traffic lines are $0"), notes.join("\n"));
         });
     });
 });

@@ -12,22 +12,28 @@ const PROGRAMS = path.join(ROOT, "test", "fixtures", "programs");
 
 interface Preview { code: number | null; json: { violations: { policy: string; level: string; urn: string | null; message: string }[]; cost: { lines: { item: string; before: number; after: number }[] } }; stdout: string; stderr: string }
 
-function preview(program: string, ...args: string[]): Promise<Preview> {
+interface Run { code: number | null; stdout: string; stderr: string }
+
+function run(args: string[]): Promise<Run> {
     return new Promise((resolve, reject) => {
-        const child = spawn("npm", ["run", "--silent", "preview:offline", "--", "--program", path.join(PROGRAMS, program), "--stack", "ci", "--json", ...args], { cwd: ROOT });
+        const child = spawn("npm", ["run", "--silent", "preview:offline", "--", ...args], { cwd: ROOT });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", chunk => { stdout += chunk; });
         child.stderr.on("data", chunk => { stderr += chunk; });
         child.on("error", reject);
-        child.on("close", code => {
-            try {
-                resolve({ code, json: JSON.parse(stdout), stdout, stderr });
-            } catch {
-                reject(new Error(`exit ${code}, not JSON: ${stdout.slice(0, 500)} ${stderr}`));
-            }
-        });
+        child.on("close", code => resolve({ code, stdout, stderr }));
     });
+}
+
+/** `--stack ci --json` of a fixture program (other stacks through `--stack` in args). */
+async function preview(program: string, ...args: string[]): Promise<Preview> {
+    const result = await run(["--program", path.join(PROGRAMS, program), "--stack", "ci", "--json", ...args]);
+    try {
+        return { ...result, json: JSON.parse(result.stdout) };
+    } catch {
+        throw new Error(`exit ${result.code}, not JSON: ${result.stdout.slice(0, 500)} ${result.stderr}`);
+    }
 }
 
 const line = (run: Preview, item: string) => run.json.cost.lines.find(l => l.item === item)!;
@@ -73,4 +79,41 @@ describe("automation/offline-preview on other people's programs", function () {
             });
         });
     }
+
+    describe("traffic for programs that are not this project", () => {
+        const TRAFFIC = path.join(ROOT, "test", "fixtures", "traffic");
+        const k8sApp = (...args: string[]) => run(["--program", path.join(PROGRAMS, "k8s-app"), ...args]);
+
+        it("reads a traffic section in the program's own namespace (traffic: under config:, i.e. k8s-app:traffic)", async () => {
+            const result = await preview("k8s-app");
+            assert.deepEqual(line(result, "east-west-cross-az"), { item: "east-west-cross-az", before: 8, after: 0 }); // 600 GB x 2/3 x $0.02
+        });
+
+        it("--traffic FILE, in YAML or JSON, prices the program instead of its stack config", async () => {
+            const yaml = await preview("k8s-app", "--traffic", path.join(TRAFFIC, "east-west.yaml"));
+            assert.deepEqual(line(yaml, "east-west-cross-az"), { item: "east-west-cross-az", before: 20, after: 0 }); // 1,500 GB x 2/3 x $0.02
+            assert.deepEqual(line(yaml, "lb-extra-hop"), { item: "lb-extra-hop", before: 4, after: 4 }); // 300 GB x 2/3 x $0.02, no target declared
+            const json = await preview("k8s-app", "--traffic", path.join(TRAFFIC, "east-west.json"));
+            assert.deepEqual(line(json, "east-west-cross-az"), { item: "east-west-cross-az", before: 4, after: 0 });
+        });
+
+        const errors: [string, string[], RegExp][] = [
+            ["a traffic file that does not exist", ["--stack", "bare", "--traffic", "nope.yaml"], /^offline preview: --traffic .*nope\.yaml does not exist$/],
+            ["a traffic file that is not YAML", ["--stack", "bare", "--traffic", path.join(TRAFFIC, "broken.yaml")], /^offline preview: --traffic .*broken\.yaml is not valid YAML or JSON: /],
+            ["a traffic file outside the schema, with the config section's message", ["--stack", "bare", "--traffic", path.join(TRAFFIC, "negative.json")],
+                /^offline preview: --traffic .*negative\.json: traffic\.eastWestGbPerMonth must be a number of GB per month, 0 or more, got -5$/],
+            ["a traffic section in a namespace nothing reads", ["--stack", "misplaced"],
+                /^offline preview: app:traffic in Pulumi\.misplaced\.yaml is not read: put the traffic section under k8s-app:traffic \(or cross-az-platform:traffic\), or pass --traffic FILE$/],
+            ["two traffic sections", ["--stack", "both"], /^offline preview: Pulumi\.both\.yaml sets both k8s-app:traffic and cross-az-platform:traffic: keep one traffic section$/],
+        ];
+        for (const [what, args, message] of errors) {
+            it(`exits 2 with one line on ${what}`, async () => {
+                const result = await k8sApp(...args);
+                assert.equal(result.code, 2, result.stderr);
+                assert.equal(result.stdout, "");
+                assert.equal(result.stderr.trimEnd().split("\n").length, 1, result.stderr);
+                assert.match(result.stderr.trimEnd(), message);
+            });
+        }
+    });
 });

@@ -12,7 +12,7 @@ const levelIn = (config: PackConfig, name: string) => {
     return typeof entry === "string" ? entry : entry.enforcementLevel;
 };
 
-/** DESIGN.md's nine policies, then the ECS advisories issue 6 added. */
+/** The nine core policies, then the four ECS advisories. */
 const designLevels: Record<string, string> = {
     "nat-gateway-per-az": "mandatory",
     "lb-target-type-ip": "mandatory",
@@ -31,7 +31,7 @@ const designLevels: Record<string, string> = {
 
 describe("policies: the cross-az-guardrails pack", () => {
     describe("metadata", () => {
-        it("has DESIGN.md's nine policies and the four ECS advisories with their default levels", () => {
+        it("has the nine core policies and the four ECS advisories with their default levels", () => {
             assert.deepEqual(Object.fromEntries(allPolicies.map(p => [p.name, p.enforcementLevel])), designLevels);
         });
         it("gives every policy a kebab-case unique name and a description", () => {

@@ -57,7 +57,7 @@ describe("policies/lib/cost-model", () => {
             "If the stack's 10,000 GB/month of east-west traffic were routed at random over 3 AZs, 67% of it would cross AZs: $133.33/month ($0.02/GB); PreferSameZone keeps it in-zone.");
     });
 
-    describe("the REFERENCE.md workload: 10 TB east-west, 2 TB AWS-service traffic, 3 AZs", () => {
+    describe("the reference workload: 10 TB east-west, 2 TB AWS-service traffic, 3 AZs", () => {
         const traffic = trafficProfile({ eastWestGbPerMonth: 10_000, awsServiceGbPerMonth: { s3: 800, ecr: 800, logs: 400 } });
         const optimized: CostLayout = {
             zoneCount: 3,
