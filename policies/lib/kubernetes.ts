@@ -58,7 +58,8 @@ export function namespaceOf(props: unknown, provider?: ProviderLike): string | u
 
 /** Display name of a Kubernetes resource: namespace/name from metadata (namespace as namespaceOf), else the Pulumi name. */
 export function displayName(metadata: any, fallback: string, provider?: ProviderLike): string {
-    const name = typeof metadata?.name === "string" ? metadata.name : fallback;
+    const name = isUnknownAt(metadata, "name") || isUnknownAt({ metadata }, "metadata") ? `${fallback} (name not known yet)`
+        : typeof metadata?.name === "string" ? metadata.name : fallback;
     const namespace = namespaceOf({ metadata }, provider) ?? "?";
     return `${namespace}/${name}`;
 }

@@ -33,13 +33,26 @@ function needsDistribution(args: ResourceValidationArgs): "yes" | "no" | "unknow
     const spec = props.spec ?? {};
     if (spec.type === "ExternalName" || spec.clusterIP === "None") return "no";
     if (!spec.selector || Object.keys(spec.selector).length === 0) return "no";
-    if (isUnknownAt(props, "metadata", "name")) return "unknown";
-    const name = props.metadata?.name ?? args.name;
-    const namespace = namespaceOf(props, args.provider);
-    if (namespace === undefined) return "unknown";
+    return exemption(args);
+}
+
+/**
+ * Whether an exemption names this Service: "no" when one surely does, "unknown" when one could
+ * (its name or namespace is an output not known yet, e.g. an auto-named Namespace's name), "yes"
+ * when none can, whatever the unknowns turn out to be.
+ */
+function exemption(args: ResourceValidationArgs): "yes" | "no" | "unknown" {
     const { exemptServices = [] } = args.getConfig<Config>();
-    if (exemptServices.some(e => e.name === name && (e.namespace === undefined || e.namespace === namespace))) return "no";
-    return "yes";
+    const props = rawProps(args.props);
+    const nameUnknown = isUnknownAt(props, "metadata", "name");
+    const name = nameUnknown ? undefined : props.metadata?.name ?? args.name;
+    const namespace = namespaceOf(props, args.provider); // undefined while unknown
+    const nameMatches = (e: ServiceExemption) => nameUnknown || e.name === name;
+    const namespaceMatches = (e: ServiceExemption) => e.namespace === undefined || namespace === undefined || e.namespace === namespace;
+    const candidates = exemptServices.filter(e => nameMatches(e) && namespaceMatches(e));
+    if (candidates.length === 0) return "yes";
+    const sure = !nameUnknown && candidates.some(e => e.namespace === undefined || e.namespace === namespace);
+    return sure ? "no" : "unknown";
 }
 
 /** Services route to endpoints in the caller's zone (or node) instead of uniformly at random. */

@@ -52,7 +52,8 @@ describe("policies/rules/service-traffic-distribution", () => {
         const config: PackConfig = { "service-traffic-distribution": { exemptServices: [{ name: "api", namespace: "apps", reason: "a test exemption" }] } };
         assert.deepEqual(await messages(inApps, config), [], "exempt in the provider's namespace");
         inApps.provider.props.namespace = UNKNOWN;
-        assert.deepEqual(await messages(inApps), [], "unknown provider namespace: silent");
+        assert.deepEqual(await messages(inApps, config), [], "unknown provider namespace, an exemption of that name: silent");
+        assert.match((await messages(inApps))[0], /Service \?\/api has no spec\.trafficDistribution/, "unknown provider namespace, no exemption: the finding");
         assert.match((await messages(service({}, { name: "api" })))[0], /Service default\/api has no/, "no provider namespace: default");
     });
 
@@ -73,6 +74,27 @@ describe("policies/rules/service-traffic-distribution", () => {
             const config: PackConfig = { "service-traffic-distribution": { enforcementLevel: "mandatory", exemptServices: [exempt] } };
             assert.deepEqual(await messages(baseline, config), []);
             assert.equal((await messages(service({}, { name: "zone-echo-baseline", namespace: "other" }), config)).length, 1);
+        });
+
+        describe("an unknown name or namespace silences the policy only when an exemption could match", () => {
+            const config: PackConfig = { "service-traffic-distribution": { exemptServices: [exempt] } };
+            // metadata.namespace: ns.metadata.name of an auto-named k8s.core.v1.Namespace, an output during a first preview.
+            const inNewNamespace = (name: unknown) => service({}, { name, namespace: UNKNOWN });
+            it("reports, and remediates, a Service in a namespace not known yet when no exemption names it", async () => {
+                assert.equal((await messages(inNewNamespace("api"))).length, 1);
+                assert.equal((await messages(inNewNamespace("api"), config)).length, 1);
+                assert.equal((await remediate([serviceTrafficDistribution], inNewNamespace("api"), { config: { "service-traffic-distribution": "remediate" } }))?.spec.trafficDistribution, "PreferSameZone");
+                const wholeMetadata = service({});
+                wholeMetadata.props.metadata = UNKNOWN;
+                assert.equal((await messages(wholeMetadata)).length, 1, "metadata built in an apply, no exemptions");
+            });
+            it("is silent when an exemption with its name could be in that namespace, or its name is unknown", async () => {
+                assert.deepEqual(await messages(inNewNamespace("zone-echo-baseline"), config), []);
+                assert.deepEqual(await messages(service({}, { name: UNKNOWN, namespace: "crossaz-measurement" }), config), []);
+                const [elsewhere] = await messages(service({}, { name: UNKNOWN, namespace: "shop" }), config);
+                assert.match(elsewhere, /Service shop\/api \(name not known yet\) has no spec\.trafficDistribution/, "unknown name in a namespace no exemption names");
+                assert.equal(await remediate([serviceTrafficDistribution], inNewNamespace("zone-echo-baseline"), { config: { "service-traffic-distribution": { enforcementLevel: "remediate", exemptServices: [exempt] } } }), undefined);
+            });
         });
 
         it("accepts the exemption list under the policy's configSchema and rejects a missing or empty reason", () => {
