@@ -90,7 +90,7 @@ export async function runOfflinePreview(options: PreviewOptions): Promise<Previe
             remoteComponents: run.resources.filter(r => r.remote).map(r => ({ urn: r.urn, type: r.type })),
             packName: `${info.name}@${info.version}`,
             newStack: options.newStack ?? false,
-            notes: [...run.notes, ...(traffic.section ? [] : [`no traffic given (${stack.project}:traffic in Pulumi.${stack.stack}.yaml, or --traffic FILE): traffic lines are $0`]), ...cost.notes, ...priceRegionNote(stack)],
+            notes: [...run.notes, ...traffic.notes, ...(traffic.section ? [] : [`no traffic given (${stack.project}:traffic in Pulumi.${stack.stack}.yaml, or --traffic FILE): traffic lines are $0`]), ...cost.notes, ...priceRegionNote(stack)],
         };
     } finally {
         (pack ?? await starting.catch(() => undefined))?.stop();
@@ -98,7 +98,7 @@ export async function runOfflinePreview(options: PreviewOptions): Promise<Previe
 }
 
 /** The stack config's traffic section: this project's key, or the program's own namespace; any other namespace is an error that says where it goes. */
-function stackTraffic(stack: StackSettings, raw: (key: string) => unknown): unknown {
+function stackTraffic(stack: StackSettings, raw: (key: string) => unknown): { key: string; section: unknown } | undefined {
     const keys = Object.keys(stack.config).filter(key => key.endsWith(":traffic"));
     const readable = [`${PROJECT}:traffic`, `${stack.project}:traffic`];
     const misplaced = keys.filter(key => !readable.includes(key));
@@ -108,7 +108,7 @@ function stackTraffic(stack: StackSettings, raw: (key: string) => unknown): unkn
     if (keys.length > 1) {
         throw new PreviewError(`Pulumi.${stack.stack}.yaml sets both ${keys.join(" and ")}: keep one traffic section`);
     }
-    return keys.length === 1 ? raw(keys[0]) : undefined;
+    return keys.length === 1 ? { key: keys[0], section: raw(keys[0]) } : undefined;
 }
 
 /** A --traffic file: the traffic section on its own, in YAML or JSON. */
@@ -119,8 +119,9 @@ function readTrafficFile(file: string): unknown {
     } catch (error) {
         throw new PreviewError(`--traffic ${file} ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "does not exist" : `cannot be read: ${(error as Error).message}`}`);
     }
+    if (text.trim() === "") throw new PreviewError(`--traffic ${file} is empty: give the traffic section's keys, e.g. eastWestGbPerMonth: 1000`);
     try {
-        return parseYaml(text) ?? {};
+        return parseYaml(text);
     } catch (error) {
         throw new PreviewError(`--traffic ${file} is not valid YAML or JSON: ${(error as Error).message.split("\n")[0].replace(/:$/, "")}`);
     }
@@ -137,7 +138,7 @@ export function defaultPackConfig(packDir: string, stack: string): string | unde
  * `cross-az-platform:traffic` or, for another project, under its own namespace (`<project>:traffic`).
  * Per-service figures come from this project's `services` section.
  */
-export function readTraffic(stack: StackSettings, trafficFile?: string): { section?: unknown; profile: TrafficProfile; perServiceGbPerMonth: Record<string, number> } {
+export function readTraffic(stack: StackSettings, trafficFile?: string): { section?: unknown; profile: TrafficProfile; perServiceGbPerMonth: Record<string, number>; notes: string[] } {
     const raw = (key: string) => {
         const value = stack.config[key];
         try {
@@ -146,22 +147,26 @@ export function readTraffic(stack: StackSettings, trafficFile?: string): { secti
             return value; // a plain string; the schema says what it should have been
         }
     };
-    const section = trafficFile !== undefined ? readTrafficFile(trafficFile) : stackTraffic(stack, raw);
+    const fromStack = stackTraffic(stack, raw);
+    const section = trafficFile !== undefined ? readTrafficFile(trafficFile) : fromStack?.section;
     let profile = trafficProfile();
     if (section !== undefined) {
         try {
             profile = parseStackConfig({ traffic: section }).traffic!;
         } catch (error) {
-            if (error instanceof ConfigError) throw new PreviewError(trafficFile !== undefined ? `--traffic ${trafficFile}: ${error.message}` : error.message);
-            throw error;
+            if (!(error instanceof ConfigError)) throw error;
+            // The schema names this project's key; say where the section really came from.
+            const message = error.message.replaceAll(`${PROJECT}:traffic`, trafficFile !== undefined ? "traffic" : fromStack!.key);
+            throw new PreviewError(trafficFile !== undefined ? `--traffic ${trafficFile}: ${message}` : message);
         }
     }
+    const notes = trafficFile !== undefined && fromStack ? [`--traffic ${trafficFile} replaces ${fromStack.key} of Pulumi.${stack.stack}.yaml`] : [];
     const perServiceGbPerMonth: Record<string, number> = {};
     const services = raw(`${PROJECT}:services`);
     for (const service of Array.isArray(services) ? services : []) {
         if (typeof service?.name === "string" && typeof service?.gbPerMonth === "number") perServiceGbPerMonth[service.name] = service.gbPerMonth;
     }
-    return { section: section === undefined ? undefined : profile, profile, perServiceGbPerMonth };
+    return { section: section === undefined ? undefined : profile, profile, perServiceGbPerMonth, notes };
 }
 
 /**

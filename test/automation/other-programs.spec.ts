@@ -10,7 +10,7 @@ import * as path from "node:path";
 const ROOT = path.resolve(__dirname, "..", "..");
 const PROGRAMS = path.join(ROOT, "test", "fixtures", "programs");
 
-interface Preview { code: number | null; json: { violations: { policy: string; level: string; urn: string | null; message: string }[]; cost: { lines: { item: string; before: number; after: number }[] } }; stdout: string; stderr: string }
+interface Preview { code: number | null; json: { violations: { policy: string; level: string; urn: string | null; message: string }[]; cost: { lines: { item: string; before: number; after: number }[] }; notes: string[] }; stdout: string; stderr: string }
 
 interface Run { code: number | null; stdout: string; stderr: string }
 
@@ -95,6 +95,7 @@ describe("automation/offline-preview on other people's programs", function () {
             assert.deepEqual(line(yaml, "lb-extra-hop"), { item: "lb-extra-hop", before: 4, after: 4 }); // 300 GB x 2/3 x $0.02, no target declared
             const json = await preview("k8s-app", "--traffic", path.join(TRAFFIC, "east-west.json"));
             assert.deepEqual(line(json, "east-west-cross-az"), { item: "east-west-cross-az", before: 4, after: 0 });
+            assert.ok(json.json.notes.some(note => /^--traffic .*east-west\.json replaces k8s-app:traffic of Pulumi\.ci\.yaml$/.test(note)), json.json.notes.join("\n"));
         });
 
         const errors: [string, string[], RegExp][] = [
@@ -104,6 +105,9 @@ describe("automation/offline-preview on other people's programs", function () {
                 /^offline preview: --traffic .*negative\.json: traffic\.eastWestGbPerMonth must be a number of GB per month, 0 or more, got -5$/],
             ["a traffic section in a namespace nothing reads", ["--stack", "misplaced"],
                 /^offline preview: app:traffic in Pulumi\.misplaced\.yaml is not read: put the traffic section under k8s-app:traffic \(or cross-az-platform:traffic\), or pass --traffic FILE$/],
+            ["an empty traffic file", ["--stack", "bare", "--traffic", "/dev/null"], /^offline preview: --traffic \/dev\/null is empty: give the traffic section's keys/],
+            ["an unknown key in the program's own traffic section, named where it is", ["--stack", "typo"],
+                /^offline preview: k8s-app:traffic has unknown key eastWestGb \(allowed keys: eastWestGbPerMonth, /],
             ["two traffic sections", ["--stack", "both"], /^offline preview: Pulumi\.both\.yaml sets both k8s-app:traffic and cross-az-platform:traffic: keep one traffic section$/],
         ];
         for (const [what, args, message] of errors) {
