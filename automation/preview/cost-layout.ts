@@ -9,6 +9,8 @@ import type { PolicyResource } from "@pulumi/policy";
 import { CostLayout, endpointLayoutOf } from "../../policies/lib/cost-model";
 import { isUnknown } from "../../policies/lib/unknowns";
 import { stackNetwork } from "../../policies/lib/vpc-layout";
+import { targetGroupTargets } from "../../policies/lib/target-groups";
+import { isInstanceMode } from "../../policies/rules/lb-target-type-ip";
 
 /** A resource as the stack policies see it: secrets unwrapped, unknowns the engine's unknown marker, aws ids among the props. */
 export interface GraphResource {
@@ -35,7 +37,8 @@ const INGRESS = /^kubernetes:networking\.k8s\.io\/v1(beta1)?:Ingress$/;
 const IN_ZONE_DISTRIBUTIONS = ["PreferSameZone", "PreferSameNode", "PreferClose"];
 
 export function costLayoutFromGraph(resources: GraphResource[], eastWest: EastWestVolumes): { layout: CostLayout; notes: string[] } {
-    const network = stackNetwork(asPolicyResources(resources));
+    const policyView = asPolicyResources(resources);
+    const network = stackNetwork(policyView);
     const notes = [...network.notes];
     const zones = new Set(network.vpcs.flatMap(vpc => vpc.privateZones));
     let zoneCount = zones.size;
@@ -63,7 +66,7 @@ export function costLayoutFromGraph(resources: GraphResource[], eastWest: EastWe
                 };
             }),
             eastWestInZoneShare: eastWestInZoneShare(of(t => t === SERVICE), eastWest, notes),
-            northSouthInstanceShare: northSouthInstanceShare(of, notes),
+            northSouthInstanceShare: northSouthInstanceShare(of, policyView, notes),
         },
         notes,
     };
@@ -126,11 +129,13 @@ function eastWestInZoneShare(allServices: GraphResource[], volumes: EastWestVolu
     return total > 0 ? inZone / total : 0;
 }
 
-function northSouthInstanceShare(of: (match: (type: string) => boolean) => GraphResource[], notes: string[]): number {
-    const targets: boolean[] = []; // true = instance mode
-    for (const group of of(t => TARGET_GROUP.test(t))) {
-        const targetType = group.inputs.targetType ?? "instance"; // AWS's default
-        if (targetType === "instance" || targetType === "ip") targets.push(targetType === "instance");
+function northSouthInstanceShare(of: (match: (type: string) => boolean) => GraphResource[], policyView: PolicyResource[], notes: string[]): number {
+    const targets: boolean[] = []; // true = instance mode in front of Kubernetes nodes (the kube-proxy hop)
+    for (const group of policyView.filter(r => TARGET_GROUP.test(r.type))) {
+        const props = group.props as Record<string, any>;
+        if (props.targetType === "ip") targets.push(false);
+        // Instance targets cost the extra hop only on Kubernetes nodes (lb-target-type-ip's rule); ECS, Lambda, plain instances and unused groups are not priced.
+        else if (isInstanceMode(group) && targetGroupTargets(group, policyView).kind === "kubernetes-nodes") targets.push(true);
     }
     for (const ingress of of(t => INGRESS.test(t))) {
         const annotations = ingress.inputs.metadata?.annotations ?? {};

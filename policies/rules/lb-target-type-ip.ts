@@ -6,6 +6,7 @@ import {
 } from "../lib/ingress-class";
 import { displayName, isKind, namespaceOf } from "../lib/kubernetes";
 import { CROSS_AZ_PER_GB_EACH_DIRECTION } from "../lib/prices";
+import { targetGroupTargets } from "../lib/target-groups";
 import { at, isUnknown, isUnknownAt, rawProps } from "../lib/unknowns";
 
 const roundTrip = `$${(2 * CROSS_AZ_PER_GB_EACH_DIRECTION).toFixed(2)}/GB round trip`;
@@ -23,13 +24,22 @@ function annotationOf(props: Record<string, any>, key: string): unknown {
     return isUnknownAt(props, "metadata", "annotations", key) ? UNRESOLVED : at(props, "metadata", "annotations", key);
 }
 
-function targetGroupFinding(resource: PolicyResource): string | undefined {
+/** Whether a target group is instance-mode (its targetType, missing = instance); undefined while unknown. */
+export function isInstanceMode(resource: PolicyResource): boolean | undefined {
     const props = rawProps(resource.props);
-    const targetType = props.targetType;
-    if (isUnknown(targetType) || targetType === "ip" || targetType === "lambda" || targetType === "alb") return undefined;
+    if (isUnknown(props.targetType)) return undefined;
+    return props.targetType === undefined || props.targetType === "instance";
+}
+
+function targetGroupFinding(resource: PolicyResource, resources: PolicyResource[]): string | undefined {
+    const props = rawProps(resource.props);
+    if (isInstanceMode(resource) !== true) return undefined;
     // Gateway Load Balancer target groups front appliance instances by design.
     if (isUnknown(props.protocol) || props.protocol === "GENEVE") return undefined;
-    return `Target group '${resource.name}' has targetType ${describeValue(targetType)}: ${extraHop}. Fix: set targetType: "ip".`;
+    // Only Kubernetes nodes add the kube-proxy hop: not ECS tasks, Lambda, plain instances, or a group nothing forwards to.
+    const targets = targetGroupTargets(resource, resources);
+    if (targets.kind !== "kubernetes-nodes") return undefined;
+    return `Target group '${resource.name}' has targetType ${describeValue(props.targetType)} and ${targets.evidence}: ${extraHop}. Fix: set targetType: "ip".`;
 }
 
 function loadBalancerServiceFinding(resource: PolicyResource): string | undefined {
@@ -102,7 +112,7 @@ function ingressFinding(resource: PolicyResource, classObjects: PolicyResource[]
  */
 export const lbTargetTypeIp: StackValidationPolicy = {
     name: "lb-target-type-ip",
-    description: "Load balancer targets are pod IPs (target type ip), not instances.",
+    description: "Load balancer targets are pod IPs (target type ip), not Kubernetes nodes (instance mode); target groups of ECS tasks, Lambda or plain instances, and ones nothing forwards to, are not its concern.",
     enforcementLevel: "mandatory",
     configSchema: { properties: { traffic: TRAFFIC_CONFIG_SCHEMA, zoneCount: ZONE_COUNT_CONFIG_SCHEMA } },
     validateStack: (args, reportViolation) => {
@@ -114,7 +124,7 @@ export const lbTargetTypeIp: StackValidationPolicy = {
         const classObjects = args.resources.filter(r => isIngressClass(r) || isLbcParams(r));
         for (const resource of args.resources) {
             let finding: string | undefined;
-            if (targetGroupTypes.has(resource.type)) finding = targetGroupFinding(resource);
+            if (targetGroupTypes.has(resource.type)) finding = targetGroupFinding(resource, args.resources);
             else if (isKind(resource.type, "networking.k8s.io", "Ingress") || isKind(resource.type, "extensions", "Ingress")) finding = ingressFinding(resource, classObjects, services);
             else if (isKind(resource.type, "core", "Service")) finding = loadBalancerServiceFinding(resource);
             if (finding !== undefined) reportViolation(finding + costNote, resource.urn);

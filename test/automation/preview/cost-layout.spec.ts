@@ -153,9 +153,10 @@ describe("automation/preview/cost-layout", () => {
         assert.equal(costLayoutFromGraph(g.resources, { unattributedGbPerMonth: 0, perServiceGbPerMonth: { orders: 100, payments: 300 } }).layout.eastWestInZoneShare, 0.25);
     });
 
-    it("counts instance-mode targets: target groups, ALB Ingresses and NLB Services", () => {
+    it("counts instance-mode targets in front of Kubernetes nodes: target groups, ALB Ingresses and NLB Services", () => {
         const g = graph(true);
-        g.add("aws:lb/targetGroup:TargetGroup", "default-type", {});
+        g.add("aws:lb/targetGroup:TargetGroup", "default-type", { port: 30080 }); // a NodePort: Kubernetes nodes
+        g.add("aws:lb/targetGroup:TargetGroup", "placeholder", { port: 80 }); // nothing forwards to it: no traffic, not counted
         g.add("aws:alb/targetGroup:TargetGroup", "ip", { targetType: "ip" });
         g.add("aws:elasticloadbalancingv2/targetGroup:TargetGroup", "lambda", { targetType: "lambda" });
         g.add("kubernetes:networking.k8s.io/v1:Ingress", "alb-ip", { metadata: { annotations: { "alb.ingress.kubernetes.io/target-type": "ip" } }, spec: { ingressClassName: "alb" } });

@@ -15,8 +15,9 @@ async function findings(fixtures: Fixture[]): Promise<[string, string][]> {
     return diagnostics.map(d => [d.urn?.split("::").pop() ?? "", d.message.slice(lbTargetTypeIp.description.length + 1)]);
 }
 
+/** A target group on a NodePort (30080): its targets are Kubernetes nodes. */
 const targetGroup = (type: string, props: aws.lb.TargetGroupArgs | Record<string, unknown>): Fixture =>
-    ({ type, name: "tg", props: { port: 8080, protocol: "HTTP", vpcId: UNKNOWN, ...props } });
+    ({ type, name: "tg", props: { port: 30080, protocol: "HTTP", vpcId: UNKNOWN, ...props } });
 
 const ingress = (annotations: Record<string, string>, spec: Record<string, unknown> = { ingressClassName: "alb" }): Fixture => {
     const props: k8s.networking.v1.IngressArgs = { metadata: { name: "web", namespace: "shop", annotations }, spec: { ...spec, rules: [] } };
@@ -66,7 +67,7 @@ describe("policies/rules/lb-target-type-ip", () => {
             it("rejects a missing targetType (instance)", async () => {
                 const [message, ...rest] = await messages(targetGroup(type, {}));
                 assert.equal(rest.length, 0);
-                assert.match(message, /Target group 'tg' has targetType unset \(instance\).*\(N-1\)\/N chance to cross zones at \$0\.02\/GB round trip\. Fix: set targetType: "ip"\./);
+                assert.match(message, /Target group 'tg' has targetType unset \(instance\) and its port 30080 is in the NodePort range: .*\(N-1\)\/N chance to cross zones at \$0\.02\/GB round trip\. Fix: set targetType: "ip"\./);
             });
             it("rejects targetType instance", async () => {
                 assert.match((await messages(targetGroup(type, { targetType: "instance" })))[0], /targetType 'instance'/);
@@ -258,6 +259,57 @@ describe("policies/rules/lb-target-type-ip", () => {
                 annotations.props.metadata.annotations = unknown;
                 assert.deepEqual(await messages(annotations), [], unknown);
             }
+        });
+    });
+
+    describe("instance-mode target groups: only Kubernetes nodes pay the kube-proxy hop", () => {
+        const TG = "aws:lb/targetGroup:TargetGroup";
+        /** An instance-mode group on port 80, referenced as the engine sends it during preview (`refs`: property -> fixtures it depends on). */
+        const group = (name = "web"): Fixture => ({ type: TG, name, props: { port: 80, protocol: "HTTP", vpcId: UNKNOWN } });
+        const using = (type: string, name: string, props: Record<string, unknown>, refs: Record<string, string[]>): Fixture =>
+            ({ type, name, props, propertyDependencies: refs });
+        const listener = (to: string) => using("aws:lb/listener:Listener", "http", { port: 80, defaultActions: [{ type: "forward", targetGroupArn: UNKNOWN }] }, { defaultActions: [to] });
+        const weighted = (to: string) => using("aws:lb/listenerRule:ListenerRule", "api", { actions: [{ type: "forward", forward: { targetGroups: [{ arn: UNKNOWN, weight: 100 }] } }] }, { actions: [to] });
+        const eks = using("aws:eks/cluster:Cluster", "cluster", { roleArn: UNKNOWN, vpcConfig: { subnetIds: UNKNOWN } }, {});
+
+        it("reports a group a listener forwards to in a stack with EKS nodes, naming them", async () => {
+            for (const forward of [listener, weighted]) {
+                const found = await findings([group(), forward("web"), eks]);
+                assert.equal(found.length, 1, JSON.stringify(found));
+                assert.match(found[0][1], /^Target group 'web' has targetType unset \(instance\) and the stack's Kubernetes nodes \(Cluster 'cluster'\) are the instances it can target: instance targets add a kube-proxy\/NodePort hop/);
+            }
+        });
+
+        it("reports a group a TargetGroupBinding or an EKS node Auto Scaling group uses", async () => {
+            const binding = using("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding", "web-binding",
+                { spec: { targetGroupARN: UNKNOWN, serviceRef: { name: "web", port: 80 } } }, { spec: ["web"] });
+            assert.match((await findings([group(), binding]))[0][1], /TargetGroupBinding 'web-binding' registers Kubernetes targets in it/);
+            const nodes = using("aws:autoscaling/group:Group", "nodes", { maxSize: 3, minSize: 3, targetGroupArns: [UNKNOWN], tags: [{ key: "kubernetes.io/cluster/prod", value: "owned", propagateAtLaunch: true }] }, { targetGroupArns: ["web"] });
+            assert.match((await findings([group(), nodes]))[0][1], /Auto Scaling group 'nodes' of Kubernetes nodes is attached to it/);
+        });
+
+        it("leaves alone a placeholder nothing forwards to, even beside an EKS cluster", async () => {
+            assert.deepEqual(await findings([group(), eks]), []);
+            const fixedResponse = using("aws:lb/listener:Listener", "http", { port: 80, defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404" } }] }, {});
+            assert.deepEqual(await findings([group(), fixedResponse, eks]), []);
+        });
+
+        it("leaves alone ECS tasks, Lambda functions and plain EC2 instances", async () => {
+            const ecs = using("aws:ecs/service:Service", "app", { loadBalancers: [{ targetGroupArn: UNKNOWN, containerName: "app", containerPort: 80 }] }, { loadBalancers: ["web"] });
+            assert.deepEqual(await findings([group(), listener("web"), ecs]), []);
+            const instance = using("aws:ec2/instance:Instance", "box", { ami: "ami-0123456789abcdef0", instanceType: "t3.micro" }, {});
+            const attachment = using("aws:lb/targetGroupAttachment:TargetGroupAttachment", "box", { targetGroupArn: UNKNOWN, targetId: UNKNOWN, port: 80 }, { targetGroupArn: ["web"], targetId: ["box"] });
+            assert.deepEqual(await findings([group(), listener("web"), instance, attachment]), []);
+            const plainAsg = using("aws:autoscaling/group:Group", "web-asg", { maxSize: 2, minSize: 2, targetGroupArns: [UNKNOWN] }, { targetGroupArns: ["web"] });
+            assert.deepEqual(await findings([group(), listener("web"), plainAsg]), []);
+            assert.deepEqual(await findings([group(), listener("web")]), [], "forwarded to, no Kubernetes in the stack");
+        });
+
+        it("is silent while a forward's target group cannot be told and would decide it", async () => {
+            const fromConfig = using("aws:lb/listenerRule:ListenerRule", "api", { actions: [{ type: "forward", targetGroupArn: UNKNOWN }] }, {});
+            const binding = using("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding", "b", { spec: UNKNOWN }, {});
+            assert.deepEqual(await findings([group(), binding, eks]), []);
+            assert.deepEqual(await findings([group(), fromConfig]), [], "no Kubernetes evidence either way");
         });
     });
 
