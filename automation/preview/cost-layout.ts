@@ -52,6 +52,8 @@ export function costLayoutFromGraph(resources: GraphResource[], eastWest: EastWe
         notes.push(`NAT-bound and AWS-service traffic split evenly over ${network.vpcs.length} VPCs (${network.vpcs.map(v => v.name).join(", ")}); "before" gives each one NAT gateway`);
     }
     const of = (match: (type: string) => boolean) => resources.filter(r => match(r.type));
+    const eastWestShare = eastWestInZoneShare(of(t => t === SERVICE), eastWest, notes);
+    const northSouth = northSouthShares(of, policyView, notes);
     return {
         layout: {
             zoneCount,
@@ -65,8 +67,9 @@ export function costLayoutFromGraph(resources: GraphResource[], eastWest: EastWe
                     endpoints: endpointLayoutOf(vpc.endpoints.filter(knownEndpoint), vpcZoneCount),
                 };
             }),
-            eastWestInZoneShare: eastWestInZoneShare(of(t => t === SERVICE), eastWest, notes),
-            northSouthInstanceShare: northSouthInstanceShare(of, policyView, notes),
+            eastWestInZoneShare: eastWestShare,
+            northSouthInstanceShare: northSouth.instance,
+            northSouthKubernetesShare: northSouth.kubernetes,
         },
         notes,
     };
@@ -129,27 +132,35 @@ function eastWestInZoneShare(allServices: GraphResource[], volumes: EastWestVolu
     return total > 0 ? inZone / total : 0;
 }
 
-function northSouthInstanceShare(of: (match: (type: string) => boolean) => GraphResource[], policyView: PolicyResource[], notes: string[]): number {
-    const targets: boolean[] = []; // true = instance mode in front of Kubernetes nodes (the kube-proxy hop)
+/**
+ * Of the north-south traffic (split evenly over the declared targets): the share that reaches
+ * instance-mode targets on Kubernetes nodes (the kube-proxy hop, "after"), and the share that
+ * reaches Kubernetes workloads at all (the hop the default layout's instance targets would add,
+ * "before"). ECS tasks, Lambda and plain instances have no such hop in either mode; a target group
+ * nothing forwards to carries nothing.
+ */
+function northSouthShares(of: (match: (type: string) => boolean) => GraphResource[], policyView: PolicyResource[], notes: string[]): { instance: number; kubernetes: number } {
+    const targets: { kubernetes: boolean; instance: boolean }[] = [];
     for (const group of policyView.filter(r => TARGET_GROUP.test(r.type))) {
-        const props = group.props as Record<string, any>;
-        if (props.targetType === "ip") targets.push(false);
-        // Instance targets cost the extra hop only on Kubernetes nodes (lb-target-type-ip's rule); ECS, Lambda, plain instances and unused groups are not priced.
-        else if (isInstanceMode(group) && targetGroupTargets(group, policyView).kind === "kubernetes-nodes") targets.push(true);
+        const instance = isInstanceMode(group);
+        const kind = targetGroupTargets(group, policyView).kind;
+        if (instance === undefined || kind === "unused" || kind === "undetermined") continue;
+        targets.push({ kubernetes: kind === "kubernetes-nodes", instance });
     }
     for (const ingress of of(t => INGRESS.test(t))) {
         const annotations = ingress.inputs.metadata?.annotations ?? {};
         const ingressClass = ingress.inputs.spec?.ingressClassName ?? annotations["kubernetes.io/ingress.class"];
         if (ingressClass !== "alb") continue;
-        targets.push(annotations["alb.ingress.kubernetes.io/target-type"] !== "ip");
+        targets.push({ kubernetes: true, instance: annotations["alb.ingress.kubernetes.io/target-type"] !== "ip" });
     }
     for (const service of of(t => t === SERVICE).filter(s => s.inputs.spec?.type === "LoadBalancer")) {
         const annotations = service.inputs.metadata?.annotations ?? {};
-        targets.push(annotations["service.beta.kubernetes.io/aws-load-balancer-nlb-target-type"] !== "ip");
+        targets.push({ kubernetes: true, instance: annotations["service.beta.kubernetes.io/aws-load-balancer-nlb-target-type"] !== "ip" });
     }
     if (targets.length === 0) {
-        notes.push("no load-balancer target declared: north-south traffic assumed to reach instance targets");
-        return 1;
+        notes.push("no load-balancer target declared: north-south traffic assumed to reach instance targets on Kubernetes nodes");
+        return { instance: 1, kubernetes: 1 };
     }
-    return targets.filter(Boolean).length / targets.length;
+    const share = (match: (t: { kubernetes: boolean; instance: boolean }) => boolean) => targets.filter(match).length / targets.length;
+    return { instance: share(t => t.kubernetes && t.instance), kubernetes: share(t => t.kubernetes) };
 }

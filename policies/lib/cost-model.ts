@@ -201,13 +201,15 @@ export interface CostLayout {
     networks: NetworkCostLayout[];
     /** Share (0-1) of east-west GB carried by Services that route in-zone. */
     eastWestInZoneShare: number;
-    /** Share (0-1) of north-south GB that reaches instance-mode targets. */
+    /** Share (0-1) of north-south GB that reaches instance-mode targets on Kubernetes nodes (the kube-proxy hop). */
     northSouthInstanceShare: number;
+    /** Share (0-1) of north-south GB that reaches Kubernetes workloads: what instance mode would put behind the hop. */
+    northSouthKubernetesShare: number;
 }
 
 /**
  * The layout "before" compares against: the same VPCs and AZs, each with one NAT gateway and no
- * endpoints; random routing; instance targets.
+ * endpoints; random routing; instance targets wherever the targets are Kubernetes workloads.
  */
 export function defaultLayout(layout: CostLayout): CostLayout {
     return {
@@ -220,7 +222,8 @@ export function defaultLayout(layout: CostLayout): CostLayout {
             endpoints: { gateway: [], interface: [] },
         })),
         eastWestInZoneShare: 0,
-        northSouthInstanceShare: 1,
+        northSouthInstanceShare: layout.northSouthKubernetesShare,
+        northSouthKubernetesShare: layout.northSouthKubernetesShare,
     };
 }
 

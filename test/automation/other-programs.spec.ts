@@ -70,6 +70,13 @@ describe("automation/offline-preview on other people's programs", function () {
                 assert.deepEqual(line(run, "nat-processing"), { item: "nat-processing", before: 45, after: 45 });
             });
 
+            it("an ALB in front of plain EC2 instances, and a placeholder target group, pass: no kube-proxy hop exists there", async () => {
+                const result = await preview("alb-ec2", ...extra);
+                assert.equal(result.code, 0, result.stderr);
+                assert.deepEqual(found(result, "lb-target-type-ip"), []);
+                assert.deepEqual(line(result, "lb-extra-hop"), { item: "lb-extra-hop", before: 0, after: 0 }); // 900 GB to EC2 instances: no kube-proxy hop in either layout
+            });
+
             it("an awsx VPC with natGateways.strategy Single fails on its inputs, and is priced from them", async () => {
                 const run = await preview("awsx-single-nat", ...extra);
                 assert.equal(run.code, 1, run.stderr);

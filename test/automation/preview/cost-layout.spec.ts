@@ -162,7 +162,11 @@ describe("automation/preview/cost-layout", () => {
         g.add("kubernetes:networking.k8s.io/v1:Ingress", "alb-ip", { metadata: { annotations: { "alb.ingress.kubernetes.io/target-type": "ip" } }, spec: { ingressClassName: "alb" } });
         g.add("kubernetes:networking.k8s.io/v1:Ingress", "nginx", { spec: { ingressClassName: "nginx" } });
         g.add("kubernetes:core/v1:Service", "nlb", { metadata: { name: "nlb" }, spec: { type: "LoadBalancer" } });
-        assert.equal(costLayoutFromGraph(g.resources, noTraffic).layout.northSouthInstanceShare, 2 / 4);
+        g.add("aws:ecs/service:Service", "app", { loadBalancers: [{ targetGroupArn: g.resources.find(r => r.name === "ip")!.inputs.id }] });
+        // Targets: the NodePort group (instance), the ALB Ingress in ip mode, the NLB Service (instance), the ECS tasks (ip, not Kubernetes).
+        const { layout } = costLayoutFromGraph(g.resources, noTraffic);
+        assert.equal(layout.northSouthInstanceShare, 2 / 4);
+        assert.equal(layout.northSouthKubernetesShare, 3 / 4, "ECS tasks have no kube-proxy hop in the default layout either");
     });
 
     it("assumes the defaults, and says so, where the graph declares nothing", () => {

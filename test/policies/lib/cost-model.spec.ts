@@ -65,7 +65,7 @@ describe("policies/lib/cost-model", () => {
                 name: "vpc", zoneCount: 3, natGatewayCount: 3, azsWithoutOwnNat: 0,
                 endpoints: { gateway: ["s3", "dynamodb"], interface: ["ecr.api", "ecr.dkr", "sts", "logs"].map(service => ({ service, azCount: 3 })) },
             }],
-            eastWestInZoneShare: 1, northSouthInstanceShare: 0,
+            eastWestInZoneShare: 1, northSouthInstanceShare: 0, northSouthKubernetesShare: 1,
         };
 
         it("before (defaults): our figures, line by line", () => {
