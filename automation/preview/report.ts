@@ -51,7 +51,7 @@ export function humanReport(result: PreviewResult): string {
         out.push("");
     }
 
-    out.push(`Cost report (USD per month at ${PRICE_REGION} list prices; before = one NAT, no endpoints, random routing, instance targets)`);
+    out.push(`Cost report (USD per month at ${PRICE_REGION} list prices; before = one NAT per VPC, no endpoints, random routing, instance targets for Kubernetes workloads)`);
     const usd = (n: number) => `$${n.toFixed(2)}`;
     const rows = result.cost.lines.map(l => [l.item, usd(l.before), usd(l.after), `before: ${result.costFormulas[l.item].before}`]);
     const withAfter = rows.flatMap((row, i) => [row, ["", "", "", `after:  ${result.costFormulas[result.cost.lines[i].item].after}`]]);
