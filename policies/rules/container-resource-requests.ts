@@ -30,7 +30,7 @@ export const containerResourceRequests: ResourceValidationPolicy = {
                 const missing = ["cpu", "memory"].filter(r => !own.has(r) && !podLevel.has(r));
                 if (missing.length === 0) continue;
                 reportViolation(
-                    `${workload} container '${container?.name ?? "?"}' has no ${missing.join(" or ")} request: Auto Mode sizes nodes per zone from requests, so unrequested pods overpack one zone's nodes. ` +
+                    `${workload} container '${container?.name ?? "?"}' has no ${missing.join(" or ")} request: the scheduler places pods, and node autoscaling sizes nodes per zone, from requests, so unrequested pods overpack one zone's nodes. ` +
                     `Fix: set resources.requests.${missing.join(" and resources.requests.")}.`,
                 );
             }

@@ -5,6 +5,7 @@ import { isPrivate, natGatewayZone, routeTableLabel, sameZone, SubnetFacts, subn
 import { CROSS_AZ_PER_GB_EACH_DIRECTION, NAT_PROCESSING_PER_GB } from "../lib/prices";
 import { isUnknown, rawProps } from "../lib/unknowns";
 import { stackNetwork } from "../lib/vpc-layout";
+import { builtBy, OWN_COMPONENTS } from "../lib/clusters";
 
 /**
  * Every AZ whose private subnets default-route to a NAT gateway must reach a NAT in that same AZ
@@ -57,7 +58,7 @@ export const natGatewayPerAz: StackValidationPolicy = {
                 `Subnet '${fact.subnet.name}' in ${zone} sends ${sends}: ` +
                 `its egress crosses zones at $${(2 * CROSS_AZ_PER_GB_EACH_DIRECTION).toFixed(2)}/GB round trip on top of ` +
                 `$${NAT_PROCESSING_PER_GB}/GB NAT processing, and ${zone} loses egress when ${natZones} fails. ` +
-                `Fix: give ${zone} its own NAT gateway (network.natGateways: perAz) and ${fix}` +
+                `Fix: give ${zone} its own NAT gateway${builtBy(fact.subnet, OWN_COMPONENTS.network) ? " (network.natGateways: perAz)" : ""} and ${fix}` +
                 costNote,
                 fact.subnet.urn,
             );

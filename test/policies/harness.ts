@@ -28,6 +28,8 @@ export interface Fixture {
     /** property name -> names of the fixtures it depends on */
     propertyDependencies?: Record<string, string[]>;
     parent?: string;
+    /** Its URN when the default (`urn:pulumi:test::cross-az-platform::<type>::<name>`) will not do, e.g. a component's child. */
+    urn?: string;
     /** Its explicit provider, e.g. `{type: "pulumi:providers:kubernetes", name: "apps", props: {namespace: "apps"}}`. */
     provider?: { type: string; name: string; props: Record<string, any> };
 }
@@ -53,7 +55,7 @@ export interface RunResult {
     notApplicable: NotApplicable[];
 }
 
-export const urnOf = (f: Pick<Fixture, "type" | "name">) => `urn:pulumi:test::cross-az-platform::${f.type}::${f.name}`;
+export const urnOf = (f: Pick<Fixture, "type" | "name" | "urn">) => f.urn ?? `urn:pulumi:test::cross-az-platform::${f.type}::${f.name}`;
 
 class NotApplicableError extends Error {}
 const throwNotApplicable = (reason?: string): never => { throw new NotApplicableError(reason ?? ""); };

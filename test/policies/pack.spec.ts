@@ -68,7 +68,7 @@ describe("policies: the cross-az-guardrails pack", () => {
     });
 
     describe("the whole pack over a stack", () => {
-        const instanceTargetGroup: Fixture = { type: "aws:lb/targetGroup:TargetGroup", name: "web-tg", props: { port: 80, protocol: "HTTP", vpcId: UNKNOWN } };
+        const instanceTargetGroup: Fixture = { type: "aws:lb/targetGroup:TargetGroup", name: "web-tg", props: { port: 30080, protocol: "HTTP", vpcId: UNKNOWN } }; // a NodePort: Kubernetes nodes
         const plainService: Fixture = { type: "kubernetes:core/v1:Service", name: "api", props: { metadata: { name: "api" }, spec: { selector: { app: "api" }, ports: [{ port: 80 }] } } };
         const bad = [...network({ nat: "single", gatewayEndpoints: true }), instanceTargetGroup, plainService];
 

@@ -11,8 +11,15 @@ const nodePool = (group: string): Fixture => ({
     props: { metadata: { name: "graviton" }, spec: { template: { spec: { nodeClassRef: { group, kind: "NodeClass", name: "default" } } } } },
 });
 
-async function messages(fixture: Fixture) {
-    return (await runPolicies([autoModeNodeclassApiGroup], [fixture])).diagnostics.map(d => d.message);
+/** An EKS cluster as `new aws.eks.Cluster(...)` declares it; `autoMode` sets computeConfig.enabled. */
+const cluster = (autoMode: unknown): Fixture => ({
+    type: "aws:eks/cluster:Cluster", name: "cluster",
+    props: { roleArn: UNKNOWN, vpcConfig: { subnetIds: UNKNOWN }, ...(autoMode === undefined ? {} : { computeConfig: { enabled: autoMode } }) },
+});
+
+/** Runs the policy over the fixture in a stack with an Auto Mode cluster (or the given cluster). */
+async function messages(fixture: Fixture, withCluster: Fixture = cluster(true)) {
+    return (await runPolicies([autoModeNodeclassApiGroup], [withCluster, fixture])).diagnostics.map(d => d.message);
 }
 
 describe("policies/rules/auto-mode-nodeclass-api-group", () => {
@@ -28,5 +35,16 @@ describe("policies/rules/auto-mode-nodeclass-api-group", () => {
     });
     it("is silent on an unknown nodeClassRef group", async () => {
         assert.deepEqual(await messages(nodePool(UNKNOWN)), []);
+    });
+    it("leaves Karpenter's EC2NodeClass alone where the stack declares no Auto Mode cluster (self-managed Karpenter, or a cluster elsewhere)", async () => {
+        for (const other of [cluster(undefined), cluster(false), cluster(UNKNOWN)]) {
+            assert.deepEqual(await messages(nodeClass("karpenter.k8s.aws/v1", "EC2NodeClass"), other), []);
+            assert.deepEqual(await messages(nodePool("karpenter.k8s.aws"), other), []);
+        }
+        assert.deepEqual((await runPolicies([autoModeNodeclassApiGroup], [nodeClass("karpenter.k8s.aws/v1", "EC2NodeClass")])).diagnostics, []);
+    });
+    it("judges a @pulumi/eks cluster with autoMode enabled", async () => {
+        const eksCluster: Fixture = { type: "eks:index:Cluster", name: "cluster", props: { autoMode: { enabled: true } } };
+        assert.equal((await messages(nodeClass("karpenter.k8s.aws/v1", "EC2NodeClass"), eksCluster)).length, 1);
     });
 });

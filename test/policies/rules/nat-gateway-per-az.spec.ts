@@ -25,6 +25,15 @@ describe("policies/rules/nat-gateway-per-az", () => {
         assert.match(found[1].urn!, /::private-2$/);
     });
 
+    it("names this project's network.natGateways only for subnets its Network component built", async () => {
+        const plain = await violations(network({ nat: "single" }));
+        assert.doesNotMatch(plain[0].message, /network\.natGateways/);
+        assert.match(plain[0].message, /Fix: give us-east-1b its own NAT gateway and route this subnet's table to it/);
+        const ours = network({ nat: "single" }).map(f => f.type === "aws:ec2/subnet:Subnet"
+            ? { ...f, urn: `urn:pulumi:prod::cross-az-platform::crossaz:network:Network$${f.type}::${f.name}` } : f);
+        assert.match((await violations(ours))[0].message, /Fix: give us-east-1b its own NAT gateway \(network\.natGateways: perAz\) and route/);
+    });
+
     it("rejects a NAT in every AZ with crossed routes", async () => {
         const found = await violations(network({ nat: "crossed" }));
         assert.equal(found.length, 3);
@@ -208,7 +217,7 @@ describe("policies/rules/nat-gateway-per-az", () => {
                 for (const knownIds of [false, true]) {
                     const found = await violations(ipv6Only(route, knownIds));
                     assert.deepEqual(found.map(d => d.urn!.split("::").pop()), ["v6-1"]);
-                    assert.match(found[0].message, /Subnet 'v6-1' in us-east-1b sends 64:ff9b::\/96 \(NAT64\) to NAT gateway 'nat-0' in us-east-1a: .*Fix: give us-east-1b its own NAT gateway .* and route this subnet's table to it\./);
+                    assert.match(found[0].message, /Subnet 'v6-1' in us-east-1b sends 64:ff9b::\/96 \(NAT64\) to NAT gateway 'nat-0' in us-east-1a: .*Fix: give us-east-1b its own NAT gateway and route this subnet's table to it\./);
                 }
             });
         }
