@@ -2,20 +2,31 @@ import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { displayName, isKind, namespaceOf } from "../lib/kubernetes";
 import { isUnknown, isUnknownAt, rawProps } from "../lib/unknowns";
 
-/** True when every selector label is on the pod template (undefined when the labels are unknown). */
+/**
+ * Whether the selector picks the DaemonSet's pods: false as soon as one known label surely
+ * differs (or is missing), whatever else is unknown; undefined when only unknowns stand between.
+ */
 function selects(selector: Record<string, unknown>, workload: PolicyResource): boolean | undefined {
     const props = rawProps(workload.props);
     if (isUnknownAt(props, "spec", "template", "metadata", "labels")) return undefined;
-    const labels = props.spec?.template?.metadata?.labels;
-    if (Object.values(labels ?? {}).some(isUnknown)) return undefined;
-    return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+    const labels: Record<string, unknown> = props.spec?.template?.metadata?.labels ?? {};
+    let undecided = false;
+    for (const [key, wanted] of Object.entries(selector)) {
+        const label = labels[key];
+        if (label === undefined) return false;
+        if (isUnknown(wanted) || isUnknown(label)) undecided = true;
+        else if (label !== wanted) return false;
+    }
+    return undecided ? undefined : true;
 }
 
 /** True when the DaemonSet's pods are the Service's endpoints: same namespace, selected labels (undefined when unknown). */
 function backs(daemonSet: PolicyResource, service: PolicyResource, selector: Record<string, unknown>): boolean | undefined {
+    const selected = selects(selector, daemonSet);
+    if (selected === false) return false;
     const [ours, theirs] = [namespaceOf(rawProps(daemonSet.props), daemonSet.provider), namespaceOf(rawProps(service.props), service.provider)];
-    if (ours === undefined || theirs === undefined) return undefined;
-    return ours === theirs && selects(selector, daemonSet);
+    if (ours !== undefined && theirs !== undefined && ours !== theirs) return false;
+    return ours === undefined || theirs === undefined ? undefined : selected;
 }
 
 /**
@@ -32,7 +43,8 @@ export const internalTrafficPolicyLocal: StackValidationPolicy = {
             const props = rawProps(service.props);
             if (props.spec?.internalTrafficPolicy !== "Local") continue;
             const selector = props.spec?.selector;
-            if (isUnknownAt(props, "spec", "selector") || !selector || Object.values(selector).some(isUnknown)) continue;
+            // An unknown selector might be empty (manual endpoints, not this policy's concern); unknown values in it are weighed per DaemonSet.
+            if (isUnknownAt(props, "spec", "selector") || !selector) continue;
             const matches = daemonSets.map(d => backs(d, service, selector));
             if (matches.includes(true) || matches.includes(undefined)) continue;
             reportViolation(

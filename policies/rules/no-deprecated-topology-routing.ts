@@ -13,7 +13,7 @@ export const noDeprecatedTopologyRouting: ResourceValidationPolicy = {
     validateResource: (args, reportViolation) => {
         if (!isKind(args.type, "core", "Service")) return;
         const props = rawProps(args.props);
-        const service = displayName(props.metadata, args.name);
+        const service = displayName(props.metadata, args.name, args.provider);
         const annotations = props.metadata?.annotations;
         for (const annotation of deprecatedAnnotations) {
             if (annotations && typeof annotations === "object" && annotation in annotations) {

@@ -27,9 +27,19 @@ describe("policies/rules/internal-traffic-policy-local", () => {
     it("does not count a DaemonSet in another namespace", async () => {
         assert.equal((await messages([service({ app: "agent" }), workload("DaemonSet", { app: "agent" }, "kube-system")])).length, 1);
     });
+    it("reports what no unknown could change: no DaemonSet could match, whatever the unknown values are", async () => {
+        assert.equal((await messages([service({ app: UNKNOWN })])).length, 1, "no DaemonSet in the stack");
+        assert.equal((await messages([service({ app: UNKNOWN }), workload("DaemonSet", { tier: "node" })])).length, 1, "the DaemonSet has no app label");
+        const elsewhere = workload("DaemonSet", { app: "collector" });
+        elsewhere.props.metadata.namespace = UNKNOWN;
+        assert.equal((await messages([service({ app: "agent" }), elsewhere])).length, 1, "unknown namespace, labels surely differ");
+        const maybe = workload("DaemonSet", { app: "agent" });
+        maybe.props.metadata.namespace = UNKNOWN;
+        assert.deepEqual(await messages([service({ app: "agent" }), maybe]), [], "unknown namespace, labels match");
+    });
     it("is silent when the selector or DaemonSet labels are unknown", async () => {
         assert.deepEqual(await messages([service(UNKNOWN)]), []);
-        assert.deepEqual(await messages([service({ app: UNKNOWN })]), []);
+        assert.deepEqual(await messages([service({ app: UNKNOWN }), workload("DaemonSet", { app: "agent" })]), [], "an unknown selector value a DaemonSet's label could equal");
         assert.deepEqual(await messages([service({ app: "agent" }), workload("DaemonSet", UNKNOWN)]), []);
         for (const path of [["spec"], ["spec", "template"], ["spec", "template", "metadata"]]) {
             const daemonSet = workload("DaemonSet", { app: "agent" });
