@@ -108,7 +108,8 @@ describe("automation/offline-preview (end to end)", function () {
                 "crossaz:k8s:ZonalService/shop-frontend", "crossaz:network:Network/network",
             ]);
             assert.deepEqual(result.violations, []);
-            assert.deepEqual(result.cost.totals, { before: 324.89, after: 210.1 } // before: the ECS half of north-south has no kube-proxy hop in either layout);
+            // before: the ECS half of north-south has no kube-proxy hop in either layout
+            assert.deepEqual(result.cost.totals, { before: 324.89, after: 210.1 });
         });
 
         it("prod without the baseline exemption: the measurement's random-routing Service is rejected, priced", async () => {
