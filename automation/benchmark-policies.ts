@@ -48,7 +48,8 @@ function cell(index: number): RegisteredResource[] {
     s3.propertyDependencies.routeTableIds = [table.urn]; // attached to the private table, as the Network component does
     s3.dependencies.push(table.urn);
     add("aws:ec2/securityGroup:SecurityGroup", "web", { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] }] }, { vpcId: vpc });
-    add("aws:lb/targetGroup:TargetGroup", "web", { port: 8080, protocol: "HTTP", targetType: index % 10 === 0 ? "instance" : "ip" }, { vpcId: vpc });
+    // Every tenth cell's group is instance-mode on a NodePort: Kubernetes nodes behind it, a deliberate finding.
+    add("aws:lb/targetGroup:TargetGroup", "web", index % 10 === 0 ? { port: 30080, protocol: "HTTP", targetType: "instance" } : { port: 8080, protocol: "HTTP", targetType: "ip" }, { vpcId: vpc });
     const labels = { app: `web-${index}` };
     const container = { name: "web", image: "public.ecr.aws/nginx/nginx:1.27", resources: { requests: { cpu: "250m", memory: "256Mi" } } };
     const spread = [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", minDomains: 3, labelSelector: { matchLabels: labels } }];

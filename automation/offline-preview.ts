@@ -1,18 +1,19 @@
 /**
- * npm run preview:offline -- [--stack dev] [--program DIR] [--policy-pack-config FILE] [--traffic FILE] [--new-stack] [--json]
+ * npm run preview:offline -- [--stack dev] [--program DIR] [--policy-pack-config FILE] [--traffic FILE] [--compare-to FILE] [--new-stack] [--json]
  *
  * Runs a Pulumi program under the mock runtime and the cross-az-guardrails pack over it, the way
  * `pulumi preview --policy-pack policies` would, with no cloud account. Exit 0: no mandatory
  * violation; 1: mandatory violations; 2: usage, config or program error (one line on stderr).
  * --new-stack previews as for a stack with nothing deployed: every id and computed output unknown.
  */
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { PreviewError, oneLine } from "./preview/errors";
-import { exitCode, humanReport, jsonReport } from "./preview/report";
+import { costDiff, exitCode, humanReport, jsonReport } from "./preview/report";
 import { PROJECT_ROOT, runOfflinePreview } from "./preview/run-preview";
 
-const USAGE = "usage: npm run preview:offline -- [--stack dev] [--program DIR] [--policy-pack-config FILE] [--traffic FILE] [--new-stack] [--json]";
+const USAGE = "usage: npm run preview:offline -- [--stack dev] [--program DIR] [--policy-pack-config FILE] [--traffic FILE] [--compare-to FILE] [--new-stack] [--json]";
 
 async function main(argv: string[]): Promise<number> {
     let values;
@@ -24,6 +25,7 @@ async function main(argv: string[]): Promise<number> {
                 program: { type: "string", default: PROJECT_ROOT },
                 "policy-pack-config": { type: "string" },
                 traffic: { type: "string" },
+                "compare-to": { type: "string" },
                 "policy-pack": { type: "string", default: path.join(PROJECT_ROOT, "policies") },
                 "new-stack": { type: "boolean", default: false },
                 json: { type: "boolean", default: false },
@@ -36,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
     }
     if (values.stack.length > 1) throw new PreviewError(`--stack given ${values.stack.length} times (${values.stack.join(", ")}): one preview runs one stack; ${USAGE}`);
     const absolute = (p: string | undefined) => p === undefined ? undefined : path.resolve(p);
+    const base = values["compare-to"] === undefined ? undefined : readBaseReport(values["compare-to"]);
     const result = await runOfflinePreview({
         stack: values.stack[0],
         programDir: absolute(values.program)!,
@@ -44,9 +47,26 @@ async function main(argv: string[]): Promise<number> {
         newStack: values["new-stack"],
         trafficFile: absolute(values.traffic),
     });
-    const report = (values.json ? jsonReport(result) : humanReport(result)) + "\n";
+    const diff = base && costDiff(result, base);
+    const report = (values.json ? jsonReport(result, diff) : humanReport(result, diff)) + "\n";
     await new Promise(flushed => process.stdout.write(report, flushed)); // all of it, before process.exit
     return exitCode(result);
+}
+
+/** An earlier `--json` report to compare costs with: its cost lines and total "after". */
+function readBaseReport(file: string): Parameters<typeof costDiff>[1] {
+    let document: any;
+    try {
+        document = JSON.parse(readFileSync(file, "utf8"));
+    } catch (error) {
+        throw new PreviewError(`--compare-to ${file} ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "does not exist" : `is not JSON: ${oneLine(error)}`}`);
+    }
+    const lines = document?.cost?.lines;
+    if (!Array.isArray(lines) || typeof document?.cost?.totals?.after !== "number"
+        || !lines.every((l: any) => typeof l?.item === "string" && typeof l?.after === "number")) {
+        throw new PreviewError(`--compare-to ${file} is not a preview:offline --json report (no cost.lines with item and after, or no cost.totals.after)`);
+    }
+    return { file, cost: document.cost };
 }
 
 // Taken before any program runs: while one does, runProgram makes process.exit fail the program instead.

@@ -10,6 +10,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { FARGATE_CPU_VALUES, fargateSizeError } from "./fargate-sizes";
 import { subnetLayoutError } from "./subnet-layout";
+import { cheapestInterfaceEndpoints, endpointsRequiredWithoutNat } from "../policies/lib/endpoint-economics";
+import { trafficProfile } from "../policies/lib/cost-model";
 
 export const PROJECT = "cross-az-platform";
 
@@ -27,7 +29,7 @@ export const GATEWAY_ENDPOINT_SERVICES = ["s3", "dynamodb"] as const;
 export const INTERFACE_ENDPOINT_SERVICES = [
     "ecr.api", "ecr.dkr", "sts", "logs", "monitoring", "ssm", "ssmmessages", "ec2messages",
     "secretsmanager", "kms", "ecs", "ecs-agent", "ecs-telemetry", "eks", "eks-auth",
-    "elasticloadbalancing", "sqs", "sns", "xray",
+    "elasticloadbalancing", "sqs", "sns", "xray", "ec2",
 ] as const;
 const ENDPOINT_SERVICES = [...GATEWAY_ENDPOINT_SERVICES, ...INTERFACE_ENDPOINT_SERVICES];
 
@@ -45,6 +47,8 @@ function section<Shape extends z.ZodRawShape>(shape: Shape) {
     return z.strictObject(shape, { error: issue => issue.code === "unrecognized_keys" ? allowed : undefined });
 }
 
+const endpointListSchema = z.array(z.enum(ENDPOINT_SERVICES, { error: oneOf(ENDPOINT_SERVICES) }));
+
 const networkSchema = section({
     /** IPv4 block of the VPC, /16 to /22. */
     cidr: z.string().default("10.0.0.0/16"),
@@ -56,9 +60,23 @@ const networkSchema = section({
         .min(2, "must list 2-6 AZs").max(6, "must list 2-6 AZs").optional(),
     /** NAT layout: one per AZ (zone-local egress), one shared (cheap, crosses zones), or none. */
     natGateways: z.enum(["perAz", "single", "none"], { error: oneOf(["perAz", "single", "none"]) }).default("perAz"),
-    /** VPC endpoints: s3 and dynamodb are gateway endpoints, the rest interface endpoints. */
-    endpoints: z.array(z.enum(ENDPOINT_SERVICES, { error: oneOf(ENDPOINT_SERVICES) }))
-        .default(["s3", "dynamodb", "ecr.api", "ecr.dkr", "sts", "logs"]),
+    /**
+     * VPC endpoints: s3 and dynamodb are gateway endpoints, the rest interface endpoints; or "auto":
+     * both gateway endpoints, and each interface endpoint only where its traffic pays for it (or,
+     * with natGateways none, where the workloads cannot run without it).
+     */
+    endpoints: z.unknown().default(["s3", "dynamodb", "ecr.api", "ecr.dkr", "sts", "logs"]).transform((value, ctx): "auto" | EndpointService[] => {
+        if (value === "auto") return "auto";
+        if (!Array.isArray(value)) {
+            ctx.addIssue({ code: "custom", input: value, message: `must be auto or a list of ${ENDPOINT_SERVICES.join("|")}` });
+            return z.NEVER;
+        }
+        // Parsed apart from "auto" so an unknown service is named by its position, as in any list.
+        const parsed = endpointListSchema.safeParse(value, { reportInput: true });
+        if (parsed.success) return parsed.data;
+        for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: "custom", message: issue.message } as never);
+        return z.NEVER;
+    }),
     /** Who may reach interface endpoints on 443: the whole VPC CIDR or only the private subnets. */
     endpointIngress: z.enum(["vpc", "private-subnets"], { error: oneOf(["vpc", "private-subnets"]) }).default("vpc"),
 }).superRefine((network, ctx) => {
@@ -71,7 +89,7 @@ const networkSchema = section({
             message: `contradicts network.availabilityZones (${network.availabilityZones.length} AZs): set one of them`,
         });
     }
-    const duplicates = network.endpoints.filter((e, i) => network.endpoints.indexOf(e) !== i);
+    const duplicates = network.endpoints === "auto" ? [] : network.endpoints.filter((e, i) => network.endpoints.indexOf(e) !== i);
     if (duplicates.length > 0) {
         ctx.addIssue({ code: "custom", path: ["endpoints"], input: network.endpoints, message: `lists ${duplicates.join(", ")} more than once` });
     }
@@ -438,7 +456,26 @@ const stackConfigSchema = section({
             message: "must be true when measurement.enabled is true (the measurement runs in the EKS Auto Mode cluster)",
         });
     }
-});
+}).transform(config => ({ ...config, network: { ...config.network, endpoints: resolveEndpoints(config) } }));
+
+/**
+ * network.endpoints as a list: as given, or for "auto" the gateway endpoints (free) plus the
+ * cheapest interface endpoints for the stack's traffic and NAT layout
+ * (policies/lib/endpoint-economics.ts), the required ones included when there is no NAT gateway.
+ */
+function resolveEndpoints(config: { network: z.output<typeof networkSchema>; traffic?: z.output<typeof trafficSchema>; eks: { enabled: boolean }; ecs?: unknown }): EndpointService[] {
+    const { network } = config;
+    if (network.endpoints !== "auto") return network.endpoints;
+    const zoneCount = network.azCount;
+    const nat = {
+        zoneCount,
+        natGatewayCount: network.natGateways === "perAz" ? zoneCount : network.natGateways === "single" ? 1 : 0,
+        azsWithoutOwnNat: network.natGateways === "single" ? zoneCount - 1 : 0,
+    };
+    const required = network.natGateways === "none" ? endpointsRequiredWithoutNat({ eks: config.eks.enabled, ecs: config.ecs !== undefined }) : [];
+    const interfaceEndpoints = cheapestInterfaceEndpoints(INTERFACE_ENDPOINT_SERVICES, required, trafficProfile(config.traffic), nat);
+    return [...GATEWAY_ENDPOINT_SERVICES, ...interfaceEndpoints as InterfaceEndpointService[]];
+}
 
 /** Checks that need more than one section: services run on the cluster, over the network's zones. */
 function checkServicesAgainstCluster(

@@ -9,7 +9,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { CostLayout, endpointLayoutOf } from "../../policies/lib/cost-model";
 import { isUnknown } from "../../policies/lib/unknowns";
 import { stackNetwork } from "../../policies/lib/vpc-layout";
-import { targetGroupTargets } from "../../policies/lib/target-groups";
+import { targetGroupEvidence, targetGroupTargets } from "../../policies/lib/target-groups";
 import { isInstanceMode } from "../../policies/rules/lb-target-type-ip";
 
 /** A resource as the stack policies see it: secrets unwrapped, unknowns the engine's unknown marker, aws ids among the props. */
@@ -141,9 +141,10 @@ function eastWestInZoneShare(allServices: GraphResource[], volumes: EastWestVolu
  */
 function northSouthShares(of: (match: (type: string) => boolean) => GraphResource[], policyView: PolicyResource[], notes: string[]): { instance: number; kubernetes: number } {
     const targets: { kubernetes: boolean; instance: boolean }[] = [];
+    const evidence = targetGroupEvidence(policyView);
     for (const group of policyView.filter(r => TARGET_GROUP.test(r.type))) {
         const instance = isInstanceMode(group);
-        const kind = targetGroupTargets(group, policyView).kind;
+        const kind = targetGroupTargets(group, evidence).kind;
         if (instance === undefined || kind === "unused" || kind === "undetermined") continue;
         targets.push({ kubernetes: kind === "kubernetes-nodes", instance });
     }

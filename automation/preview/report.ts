@@ -5,10 +5,30 @@ import { PreviewResult } from "./run-preview";
 /** The `--json` contract's version: 2 added `schemaVersion` and `notes`. */
 export const JSON_SCHEMA_VERSION = 2;
 
-/** The `--json` document: exactly the contract's fields. */
-export function jsonReport(result: PreviewResult): string {
+/** The cost change against an earlier `--json` report (`--compare-to`): each line's and the total's "after", then and now. */
+export interface CostDiff {
+    base: string;
+    lines: { item: string; base: number; head: number; change: number }[];
+    totals: { base: number; head: number; change: number };
+}
+
+/** The `--json` document: exactly the contract's fields (`costDiff` only with --compare-to). */
+export function jsonReport(result: PreviewResult, costDiff?: CostDiff): string {
     const { stack, resources, violations, cost } = result;
-    return JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, stack, resources, violations, cost, notes: [...remoteNotes(result), ...result.notes] }, null, 2);
+    const document = { schemaVersion: JSON_SCHEMA_VERSION, stack, resources, violations, cost, notes: [...remoteNotes(result), ...result.notes] };
+    return JSON.stringify(costDiff ? { ...document, costDiff } : document, null, 2);
+}
+
+/**
+ * The cost change from an earlier report's "after" to this one's, line by line, as a pull
+ * request's cost change against its base branch. Lines the base does not have count from $0.
+ */
+export function costDiff(result: PreviewResult, base: { file: string; cost: { lines: { item: string; after: number }[]; totals: { after: number } } }): CostDiff {
+    const cents = (dollars: number) => Math.round(dollars * 100) / 100;
+    const baseAfter = new Map(base.cost.lines.map(l => [l.item, l.after]));
+    const lines = result.cost.lines.map(l => ({ item: l.item, base: baseAfter.get(l.item) ?? 0, head: l.after, change: cents(l.after - (baseAfter.get(l.item) ?? 0)) }));
+    const totals = { base: base.cost.totals.after, head: result.cost.totals.after, change: cents(result.cost.totals.after - base.cost.totals.after) };
+    return { base: base.file, lines, totals };
 }
 
 /** What a remote component hides, one note each: a gate must not read silence about it as a pass. */
@@ -20,7 +40,7 @@ export function exitCode(result: PreviewResult): 0 | 1 {
     return result.violations.some(v => v.level === "mandatory") ? 1 : 0;
 }
 
-export function humanReport(result: PreviewResult): string {
+export function humanReport(result: PreviewResult, diff?: CostDiff): string {
     const out: string[] = [];
     const asNew = result.newStack ? " as a new stack (no ids or computed outputs yet)" : "";
     out.push(`Offline preview of stack ${result.stack}${asNew} with policy pack ${result.packName}`, "");
@@ -57,8 +77,19 @@ export function humanReport(result: PreviewResult): string {
     const withAfter = rows.flatMap((row, i) => [row, ["", "", "", `after:  ${result.costFormulas[result.cost.lines[i].item].after}`]]);
     withAfter.push(["total", usd(result.cost.totals.before), usd(result.cost.totals.after), savingPhrase(result.cost.totals.before - result.cost.totals.after)]);
     out.push(...table(["item", "before", "after", "formula inputs"], withAfter, [false, true, true, false]));
+    const { optimal, after } = result.cost.totals;
+    out.push(`  optimal: ${usd(optimal)} with the cheapest VPC endpoints for this NAT layout${optimal < after ? ` (${usd(after - optimal)}/month below after)` : " (the declared endpoints are the cheapest)"}`);
+    for (const r of result.cost.recommendations) out.push(`  recommendation: ${r.change} (saves ${usd(r.savesPerMonth)}/month)`);
     for (const note of result.notes) out.push(`  note: ${note}`);
     out.push("");
+
+    if (diff) {
+        const signed = (n: number) => `${n < 0 ? "-" : "+"}${usd(Math.abs(n))}`;
+        out.push(`Cost change against ${diff.base} ("after" then and now)`);
+        const rows = diff.lines.filter(l => l.change !== 0).map(l => [l.item, usd(l.base), usd(l.head), signed(l.change)]);
+        rows.push(["total", usd(diff.totals.base), usd(diff.totals.head), signed(diff.totals.change)]);
+        out.push(...table(["item", "base", "now", "change"], rows, [false, true, true, true]), "");
+    }
 
     const mandatory = result.violations.filter(v => v.level === "mandatory").length;
     const advisory = result.violations.filter(v => v.level === "advisory").length;

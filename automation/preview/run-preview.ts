@@ -9,6 +9,7 @@ import { COST_LINE_ITEMS, CostLayout, CostLineItem, defaultLayout, estimateMonth
 import { PRICE_REGION } from "../../policies/lib/prices";
 import { ConfigError, PROJECT, parseStackConfig } from "../../components/config";
 import { AnalyzedResource, PolicyPackClient } from "./analyzer-client";
+import { cheapestEndpointLayout, describeEndpointChange, withEndpointChange } from "../../policies/lib/endpoint-economics";
 import { costLayoutFromGraph } from "./cost-layout";
 import { PreviewError } from "./errors";
 import { readPolicyPackConfig, resolvePolicyConfig } from "./policy-config";
@@ -39,7 +40,10 @@ export interface PreviewResult {
     cost: {
         currency: "USD";
         lines: { item: CostLineItem; before: number; after: number }[];
-        totals: { before: number; after: number };
+        /** optimal: the cheapest endpoint set for the declared NAT layout (required endpoints kept). */
+        totals: { before: number; after: number; optimal: number };
+        /** Endpoint changes that reach `optimal`, each with what it saves on its own. */
+        recommendations: { change: string; savesPerMonth: number }[];
     };
     /** Formula inputs per line, for the human table. */
     costFormulas: Record<CostLineItem, { before: string; after: string }>;
@@ -234,14 +238,24 @@ function costReport(afterUpdate: AnalyzedResource[], traffic: TrafficProfile, pe
     const attributedGb = Object.values(perServiceGbPerMonth).reduce((a, b) => a + b, 0);
     const eastWestTotal = Math.max(traffic.eastWestGbPerMonth, attributedGb);
     const { layout, notes } = costLayoutFromGraph(graph, { unattributedGbPerMonth: eastWestTotal - attributedGb, perServiceGbPerMonth });
-    return { ...priceLayouts({ ...traffic, eastWestGbPerMonth: eastWestTotal }, defaultLayout(layout), layout), notes };
+    const priced = { ...traffic, eastWestGbPerMonth: eastWestTotal };
+    const { report, formulas } = priceLayouts(priced, defaultLayout(layout), layout);
+    // The cheapest endpoints for the declared NAT layout; endpoints are independent, so each change's saving is its own.
+    const total = (l: CostLayout) => Object.values(estimateMonthlyCost(priced, l)).reduce((sum, line) => sum + line.dollars, 0);
+    const cheapest = cheapestEndpointLayout(layout, priced);
+    const recommendations = cheapest.changes
+        .map(change => ({ change: describeEndpointChange(change), savesPerMonth: cents(total(layout) - total(withEndpointChange(layout, change))) }))
+        .filter(r => r.savesPerMonth > 0)
+        .sort((a, b) => b.savesPerMonth - a.savesPerMonth || a.change.localeCompare(b.change));
+    return { report: { ...report, totals: { ...report.totals, optimal: cents(total(cheapest.layout)) }, recommendations }, formulas, notes };
 }
 
+const cents = (dollars: number) => Math.round(dollars * 100) / 100;
+
 /** Before/after lines and totals, rounded to cents. */
-export function priceLayouts(traffic: TrafficProfile, before: CostLayout, after: CostLayout) {
+function priceLayouts(traffic: TrafficProfile, before: CostLayout, after: CostLayout) {
     const beforeFigures = estimateMonthlyCost(traffic, before);
     const afterFigures = estimateMonthlyCost(traffic, after);
-    const cents = (dollars: number) => Math.round(dollars * 100) / 100;
     const lines = COST_LINE_ITEMS.map(item => ({ item, before: cents(beforeFigures[item].dollars), after: cents(afterFigures[item].dollars) }));
     const formulas = Object.fromEntries(COST_LINE_ITEMS.map(item => [item, { before: beforeFigures[item].formula, after: afterFigures[item].formula }])) as PreviewResult["costFormulas"];
     return {

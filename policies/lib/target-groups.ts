@@ -56,7 +56,32 @@ function isKubernetesNodeGroup(asg: PolicyResource): boolean | undefined {
     return tags.some(tag => typeof tag?.key === "string" && (tag.key.startsWith("kubernetes.io/cluster/") || tag.key.startsWith("k8s.io/cluster-autoscaler/")));
 }
 
-export function targetGroupTargets(group: PolicyResource, resources: PolicyResource[]): TargetGroupTargets {
+/** The resources that can tell what a target group's targets are, picked out of the stack once. */
+export interface TargetGroupEvidence {
+    bindings: PolicyResource[];
+    autoScalingGroups: PolicyResource[];
+    autoScalingAttachments: PolicyResource[];
+    ecsServices: PolicyResource[];
+    attachments: PolicyResource[];
+    targets: PolicyResource[];
+    listeners: PolicyResource[];
+    eksNodes?: PolicyResource;
+}
+
+export function targetGroupEvidence(resources: PolicyResource[]): TargetGroupEvidence {
+    return {
+        bindings: resources.filter(isTargetGroupBinding),
+        autoScalingGroups: resources.filter(r => r.type === ASG),
+        autoScalingAttachments: resources.filter(r => r.type === ASG_ATTACHMENT),
+        ecsServices: resources.filter(r => r.type === ECS_SERVICE),
+        attachments: resources.filter(r => ATTACHMENTS.test(r.type)),
+        targets: resources.filter(r => r.type === LAMBDA || r.type === INSTANCE),
+        listeners: resources.filter(r => LISTENERS.test(r.type)),
+        eksNodes: resources.find(r => EKS_NODES.has(r.type)),
+    };
+}
+
+export function targetGroupTargets(group: PolicyResource, evidence: TargetGroupEvidence): TargetGroupTargets {
     const props = rawProps(group.props);
     if (typeof props.port === "number" && props.port >= NODE_PORT_RANGE.first && props.port <= NODE_PORT_RANGE.last) {
         return { kind: "kubernetes-nodes", evidence: `its port ${props.port} is in the NodePort range` };
@@ -64,10 +89,10 @@ export function targetGroupTargets(group: PolicyResource, resources: PolicyResou
     let undetermined = false;
     const seen = (verdict: "yes" | "no" | "maybe") => { if (verdict === "maybe") undetermined = true; return verdict === "yes"; };
 
-    for (const binding of resources.filter(isTargetGroupBinding)) {
+    for (const binding of evidence.bindings) {
         if (seen(mentions(binding, "spec", group))) return { kind: "kubernetes-nodes", evidence: `TargetGroupBinding '${binding.name}' registers Kubernetes targets in it` };
     }
-    const asgs = resources.filter(r => r.type === ASG);
+    const asgs = evidence.autoScalingGroups;
     const nodeGroupVerdict = (asg: PolicyResource | undefined, via: string): TargetGroupTargets | undefined => {
         const nodes = asg ? isKubernetesNodeGroup(asg) : undefined;
         if (nodes === true) return { kind: "kubernetes-nodes", evidence: `Auto Scaling group '${asg!.name}' of Kubernetes nodes is attached to it${via}` };
@@ -80,28 +105,27 @@ export function targetGroupTargets(group: PolicyResource, resources: PolicyResou
             if (verdict) return verdict;
         }
     }
-    for (const attachment of resources.filter(r => r.type === ASG_ATTACHMENT)) {
+    for (const attachment of evidence.autoScalingAttachments) {
         if (!seen(mentions(attachment, "lbTargetGroupArn", group))) continue;
         const asg = asgs.find(a => mentions(attachment, "autoscalingGroupName", a) === "yes" || rawProps(attachment.props).autoscalingGroupName === rawProps(a.props).name);
         const verdict = nodeGroupVerdict(asg, ` by '${attachment.name}'`);
         if (verdict) return verdict;
     }
 
-    for (const service of resources.filter(r => r.type === ECS_SERVICE)) {
+    for (const service of evidence.ecsServices) {
         if (seen(mentions(service, "loadBalancers", group))) return { kind: "not-kubernetes", evidence: `its targets are the tasks of ECS service '${service.name}'` };
     }
     let attached = false;
-    for (const attachment of resources.filter(r => ATTACHMENTS.test(r.type))) {
+    for (const attachment of evidence.attachments) {
         if (!seen(mentions(attachment, "targetGroupArn", group))) continue;
         attached = true;
-        const target = resources.find(r => (r.type === LAMBDA || r.type === INSTANCE) && mentions(attachment, "targetId", r) === "yes");
+        const target = evidence.targets.find(r => mentions(attachment, "targetId", r) === "yes");
         if (target) return { kind: "not-kubernetes", evidence: `its target is ${target.type === LAMBDA ? "Lambda function" : "EC2 instance"} '${target.name}'` };
     }
-    const forwarded = resources.filter(r => LISTENERS.test(r.type))
-        .some(listener => seen(mentions(listener, listener.type.endsWith("Rule") ? "actions" : "defaultActions", group)));
-    if (forwarded || attached) {
-        const nodes = resources.find(r => EKS_NODES.has(r.type));
-        if (nodes) return { kind: "kubernetes-nodes", evidence: `the stack's Kubernetes nodes (${nodes.type.split(":").pop()} '${nodes.name}') are the instances it can target` };
+    const forwarded = evidence.listeners.some(listener => seen(mentions(listener, listener.type.endsWith("Rule") ? "actions" : "defaultActions", group)));
+    const nodes = evidence.eksNodes;
+    if ((forwarded || attached) && nodes) {
+        return { kind: "kubernetes-nodes", evidence: `the stack's Kubernetes nodes (${nodes.type.split(":").pop()} '${nodes.name}') are the instances it can target` };
     }
     if (undetermined) return { kind: "undetermined" };
     return forwarded || attached ? { kind: "not-kubernetes", evidence: "nothing in the stack makes its targets Kubernetes nodes" } : { kind: "unused" };

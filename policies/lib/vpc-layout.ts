@@ -28,6 +28,8 @@ export interface VpcLayout {
     zonesWithoutOwnNat: string[];
     /** Its aws.ec2.VpcEndpoint inputs (serviceName, vpcEndpointType, subnetIds). */
     endpoints: Record<string, any>[];
+    /** The aws.ec2.VpcEndpoint resources behind `endpoints`, in the same order (none for an awsx.ec2.Vpc). */
+    endpointResources: PolicyResource[];
     /** For an awsx.ec2.Vpc: its natGateways.strategy, as given or as awsx defaults it. */
     natStrategy?: "Single" | "OnePerAz" | "None";
 }
@@ -87,6 +89,7 @@ function declaredVpcs(resources: PolicyResource[], graph: NetworkGraph): VpcLayo
             natGatewayCount: nats.filter(n => natVpc(n) === key).length,
             zonesWithoutOwnNat: [...zonesWithoutOwnNat],
             endpoints: endpoints.filter(e => endpointVpc(e) === key).map(e => rawProps(e.props)),
+            endpointResources: endpoints.filter(e => endpointVpc(e) === key),
         };
     });
 }
@@ -125,6 +128,7 @@ function awsxVpcs(resources: PolicyResource[], notes: string[]): VpcLayout[] {
             natGatewayCount: natStrategy === "Single" ? 1 : natStrategy === "OnePerAz" ? zoneCount : 0,
             zonesWithoutOwnNat: natStrategy === "Single" ? zones.slice(1) : [],
             endpoints: (Array.isArray(props.vpcEndpointSpecs) ? props.vpcEndpointSpecs : []).map((e: unknown) => rawProps(e)),
+            endpointResources: [],
             natStrategy,
         });
     }

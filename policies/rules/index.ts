@@ -5,6 +5,7 @@ import { ecsAzRebalancing } from "./ecs-az-rebalancing";
 import { ecsDeploymentCircuitBreaker } from "./ecs-deployment-circuit-breaker";
 import { ecsServiceMultiAzSubnets } from "./ecs-service-multi-az-subnets";
 import { ecsServiceNoPublicIp } from "./ecs-service-no-public-ip";
+import { interfaceEndpointBreakEven } from "./interface-endpoint-break-even";
 import { internalTrafficPolicyLocal } from "./internal-traffic-policy-local";
 import { lbTargetTypeIp } from "./lb-target-type-ip";
 import { natGatewayPerAz } from "./nat-gateway-per-az";
@@ -13,7 +14,7 @@ import { serviceTrafficDistribution } from "./service-traffic-distribution";
 import { vpcGatewayEndpoints } from "./vpc-gateway-endpoints";
 import { zoneSpread } from "./zone-spread";
 
-/** Every policy of the cross-az-guardrails pack: the nine core guardrails in their order, then the ECS advisories. */
+/** Every policy of the cross-az-guardrails pack: the nine core guardrails in their order, then the ECS advisories, then the endpoint break-even. */
 export const allPolicies: Policies = [
     natGatewayPerAz,
     lbTargetTypeIp,
@@ -28,4 +29,5 @@ export const allPolicies: Policies = [
     ecsServiceMultiAzSubnets,
     ecsDeploymentCircuitBreaker,
     ecsAzRebalancing,
+    interfaceEndpointBreakEven,
 ];

@@ -6,7 +6,7 @@ import {
 } from "../lib/ingress-class";
 import { displayName, isKind, namespaceOf } from "../lib/kubernetes";
 import { CROSS_AZ_PER_GB_EACH_DIRECTION } from "../lib/prices";
-import { targetGroupTargets } from "../lib/target-groups";
+import { TargetGroupEvidence, targetGroupEvidence, targetGroupTargets } from "../lib/target-groups";
 import { at, isUnknown, isUnknownAt, rawProps } from "../lib/unknowns";
 
 const roundTrip = `$${(2 * CROSS_AZ_PER_GB_EACH_DIRECTION).toFixed(2)}/GB round trip`;
@@ -31,13 +31,13 @@ export function isInstanceMode(resource: PolicyResource): boolean | undefined {
     return props.targetType === undefined || props.targetType === "instance";
 }
 
-function targetGroupFinding(resource: PolicyResource, resources: PolicyResource[]): string | undefined {
+function targetGroupFinding(resource: PolicyResource, evidence: TargetGroupEvidence): string | undefined {
     const props = rawProps(resource.props);
     if (isInstanceMode(resource) !== true) return undefined;
     // Gateway Load Balancer target groups front appliance instances by design.
     if (isUnknown(props.protocol) || props.protocol === "GENEVE") return undefined;
     // Only Kubernetes nodes add the kube-proxy hop: not ECS tasks, Lambda, plain instances, or a group nothing forwards to.
-    const targets = targetGroupTargets(resource, resources);
+    const targets = targetGroupTargets(resource, evidence);
     if (targets.kind !== "kubernetes-nodes") return undefined;
     return `Target group '${resource.name}' has targetType ${describeValue(props.targetType)} and ${targets.evidence}: ${extraHop}. Fix: set targetType: "ip".`;
 }
@@ -122,9 +122,10 @@ export const lbTargetTypeIp: StackValidationPolicy = {
         const services = args.resources.filter(r => isKind(r.type, "core", "Service"));
         // Looked up once per stack, not once per Ingress: what the class resolution reads.
         const classObjects = args.resources.filter(r => isIngressClass(r) || isLbcParams(r));
+        const evidence = targetGroupEvidence(args.resources);
         for (const resource of args.resources) {
             let finding: string | undefined;
-            if (targetGroupTypes.has(resource.type)) finding = targetGroupFinding(resource, args.resources);
+            if (targetGroupTypes.has(resource.type)) finding = targetGroupFinding(resource, evidence);
             else if (isKind(resource.type, "networking.k8s.io", "Ingress") || isKind(resource.type, "extensions", "Ingress")) finding = ingressFinding(resource, classObjects, services);
             else if (isKind(resource.type, "core", "Service")) finding = loadBalancerServiceFinding(resource);
             if (finding !== undefined) reportViolation(finding + costNote, resource.urn);

@@ -4,7 +4,7 @@ import { endpointLayoutOf, natGatewayPerAzCostNote, TRAFFIC_CONFIG_SCHEMA, Traff
 import { isPrivate, natGatewayZone, routeTableLabel, sameZone, SubnetFacts, subnetFacts, Zone, zoneLabel } from "../lib/network-graph";
 import { CROSS_AZ_PER_GB_EACH_DIRECTION, NAT_PROCESSING_PER_GB } from "../lib/prices";
 import { isUnknown, rawProps } from "../lib/unknowns";
-import { stackNetwork } from "../lib/vpc-layout";
+import { awsxVpcType, stackNetwork } from "../lib/vpc-layout";
 import { builtBy, OWN_COMPONENTS } from "../lib/clusters";
 
 /**
@@ -82,6 +82,7 @@ function priceOfCrossedZones(resources: PolicyResource[], facts: SubnetFacts[], 
  * every AZ's private subnets.
  */
 function reportSharedAwsxNat(resources: PolicyResource[], traffic: TrafficConfig | undefined, reportViolation: ReportViolation): void {
+    if (!resources.some(r => r.type === awsxVpcType)) return;
     for (const vpc of stackNetwork(resources).vpcs) {
         if (vpc.source !== "awsx" || vpc.natStrategy !== "Single" || vpc.zonesWithoutOwnNat.length === 0) continue;
         const zoneCount = vpc.privateZones.length;

@@ -70,7 +70,12 @@ interface PreviewJson {
     stack: string;
     resources: { urn: string; type: string; name: string; parent: string | null; id: string | null; inputs: Record<string, any> }[];
     violations: { policy: string; level: string; urn: string | null; message: string }[];
-    cost: { currency: string; lines: { item: string; before: number; after: number }[]; totals: { before: number; after: number } };
+    cost: {
+        currency: string;
+        lines: { item: string; before: number; after: number }[];
+        totals: { before: number; after: number; optimal: number };
+        recommendations: { change: string; savesPerMonth: number }[];
+    };
     notes: string[];
 }
 
@@ -109,7 +114,8 @@ describe("automation/offline-preview (end to end)", function () {
             ]);
             assert.deepEqual(result.violations, []);
             // before: the ECS half of north-south has no kube-proxy hop in either layout
-            assert.deepEqual(result.cost.totals, { before: 324.89, after: 210.1 });
+            assert.deepEqual(result.cost.totals, { before: 324.89, after: 137.7, optimal: 137.7 }); // endpoints: auto is the optimum
+            assert.deepEqual(result.cost.recommendations, []);
         });
 
         it("prod without the baseline exemption: the measurement's random-routing Service is rejected, priced", async () => {
@@ -211,7 +217,8 @@ describe("automation/offline-preview (end to end)", function () {
                 "east-west-cross-az", "lb-extra-hop", "nat-processing", "nat-cross-az", "nat-gateway-hours",
                 "interface-endpoint-hours", "privatelink-processing",
             ]);
-            assert.deepEqual(Object.keys(result.cost.totals), ["before", "after"]);
+            assert.deepEqual(Object.keys(result.cost.totals), ["before", "after", "optimal"]);
+            assert.deepEqual(Object.keys(result.cost), ["currency", "lines", "totals", "recommendations"]);
         });
 
         it("gives custom resources fake ids that references resolve to, and parents", () => {
@@ -267,18 +274,19 @@ describe("automation/offline-preview (end to end)", function () {
             };
             const result = json(bad);
             for (const [item, dollars] of Object.entries(expected)) assert.deepEqual(lineOf(result, item), { item, before: dollars, after: dollars });
-            assert.deepEqual(result.cost.totals, { before: 119.4, after: 119.4 });
+            // optimal: S3 and DynamoDB gateway endpoints take the 600 GB of S3 off the NAT: 27 + 8 = $35 less.
+            assert.deepEqual(result.cost.totals, { before: 119.4, after: 119.4, optimal: 84.4 });
         });
 
-        it("prices prod's network from its graph: NAT per AZ, gateway and interface endpoints", async () => {
+        it("prices prod's network from its graph: NAT per AZ, gateway endpoints, and no interface endpoint (endpoints: auto at 400 GB of logs)", async () => {
             const run = await preview(...PROD);
             const result = json(run);
-            // traffic: 500 GB internet, S3 800 + ECR 800 (S3 gateway, free), logs 400 (interface); 3 AZs.
-            assert.deepEqual(lineOf(result, "nat-processing"), { item: "nat-processing", before: 112.5, after: 22.5 }); // 2500 / 500 GB x 0.045
+            // traffic: 500 GB internet, S3 800 + ECR 800 (S3 gateway, free), logs 400 (below the logs endpoint's 617 GB break-even: through NAT); 3 AZs.
+            assert.deepEqual(lineOf(result, "nat-processing"), { item: "nat-processing", before: 112.5, after: 40.5 }); // 2500 / 900 GB x 0.045
             assert.deepEqual(lineOf(result, "nat-cross-az"), { item: "nat-cross-az", before: 33.33, after: 0 }); // 2500 x 2/3 x 0.02
             assert.deepEqual(lineOf(result, "nat-gateway-hours"), { item: "nat-gateway-hours", before: 32.4, after: 97.2 });
-            assert.deepEqual(lineOf(result, "interface-endpoint-hours"), { item: "interface-endpoint-hours", before: 0, after: 86.4 }); // 4 x 3 AZs x 7.20
-            assert.deepEqual(lineOf(result, "privatelink-processing"), { item: "privatelink-processing", before: 0, after: 4 }); // 400 GB x 0.01
+            assert.deepEqual(lineOf(result, "interface-endpoint-hours"), { item: "interface-endpoint-hours", before: 0, after: 0 });
+            assert.deepEqual(lineOf(result, "privatelink-processing"), { item: "privatelink-processing", before: 0, after: 0 });
         });
 
         it("keeps stdout for the report: a program's prints go to stderr, its timers do not keep the preview running", async () => {

@@ -10,7 +10,17 @@ import * as path from "node:path";
 const ROOT = path.resolve(__dirname, "..", "..");
 const PROGRAMS = path.join(ROOT, "test", "fixtures", "programs");
 
-interface Preview { code: number | null; json: { violations: { policy: string; level: string; urn: string | null; message: string }[]; cost: { lines: { item: string; before: number; after: number }[] }; notes: string[] }; stdout: string; stderr: string }
+interface CostJson {
+    lines: { item: string; before: number; after: number }[];
+    totals: { before: number; after: number; optimal: number };
+    recommendations: { change: string; savesPerMonth: number }[];
+}
+interface Preview {
+    code: number | null;
+    json: { violations: { policy: string; level: string; urn: string | null; message: string }[]; cost: CostJson; notes: string[]; costDiff?: Record<string, any> };
+    stdout: string;
+    stderr: string;
+}
 
 interface Run { code: number | null; stdout: string; stderr: string }
 
@@ -126,5 +136,34 @@ describe("automation/offline-preview on other people's programs", function () {
                 assert.match(result.stderr.trimEnd(), message);
             });
         }
+    });
+
+    describe("the cheapest endpoints for the declared traffic", () => {
+        it("prices the optimum and recommends dropping interface endpoints that cost more than they save", async () => {
+            // logs 200 GB, S3 1,200, ECR 600 over a NAT per AZ in 3 AZs: three NAT gateways $97.20 + 200 GB of logs through NAT $9.00.
+            const result = await preview("endpoints-vpc");
+            assert.deepEqual(result.json.cost.totals, { before: 149.07, after: 142.4, optimal: 106.2 });
+            assert.deepEqual(result.json.cost.recommendations, [
+                { change: "drop the ecr.dkr interface endpoint of VPC 'main'", savesPerMonth: 21.6 },
+                { change: "drop the logs interface endpoint of VPC 'main'", savesPerMonth: 14.6 },
+            ]);
+            assert.deepEqual(found(result, "interface-endpoint-break-even"), ["advisory logs", "advisory ecr.dkr"]);
+            const human = await run(["--program", path.join(PROGRAMS, "endpoints-vpc"), "--stack", "ci"]);
+            assert.match(human.stdout, /^ {2}optimal: \$106\.20 with the cheapest VPC endpoints for this NAT layout \(\$36\.20\/month below after\)$/m);
+            assert.match(human.stdout, /^ {2}recommendation: drop the logs interface endpoint of VPC 'main' \(saves \$14\.60\/month\)$/m);
+        });
+
+        it("--compare-to an earlier report gives the cost change line by line, in the JSON and the human report", async () => {
+            const base = path.join(ROOT, "test", "fixtures", "reports", "endpoints-vpc-base.json");
+            const result = await preview("endpoints-vpc", "--compare-to", base);
+            assert.deepEqual(result.json.costDiff!.totals, { base: 106.2, head: 142.4, change: 36.2 });
+            assert.deepEqual(result.json.costDiff!.lines.find((l: { item: string }) => l.item === "interface-endpoint-hours"), { item: "interface-endpoint-hours", base: 0, head: 43.2, change: 43.2 });
+            const human = await run(["--program", path.join(PROGRAMS, "endpoints-vpc"), "--stack", "ci", "--compare-to", base]);
+            assert.match(human.stdout, /^Cost change against .*endpoints-vpc-base\.json \("after" then and now\)$/m);
+            assert.match(human.stdout, /^ {2}total +\$106\.20 +\$142\.40 +\+\$36\.20$/m);
+            const missing = await run(["--program", path.join(PROGRAMS, "endpoints-vpc"), "--stack", "ci", "--compare-to", "nope.json"]);
+            assert.equal(missing.code, 2);
+            assert.match(missing.stderr.trim(), /^offline preview: --compare-to nope\.json does not exist$/);
+        });
     });
 });

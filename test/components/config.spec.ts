@@ -37,7 +37,7 @@ describe("stack config", () => {
         it("natGateways unknown", () => rejects({ network: { natGateways: "two" } },
             'network.natGateways must be one of perAz|single|none, got "two"'));
         it("endpoint unknown", () => rejects({ network: { endpoints: ["s3", "ecr"] } },
-            'network.endpoints.1 must be one of s3|dynamodb|ecr.api|ecr.dkr|sts|logs|monitoring|ssm|ssmmessages|ec2messages|secretsmanager|kms|ecs|ecs-agent|ecs-telemetry|eks|eks-auth|elasticloadbalancing|sqs|sns|xray, got "ecr"'));
+            'network.endpoints.1 must be one of s3|dynamodb|ecr.api|ecr.dkr|sts|logs|monitoring|ssm|ssmmessages|ec2messages|secretsmanager|kms|ecs|ecs-agent|ecs-telemetry|eks|eks-auth|elasticloadbalancing|sqs|sns|xray|ec2, got "ecr"'));
         it("endpoint listed twice", () => rejects({ network: { endpoints: ["s3", "sts", "s3"] } },
             'network.endpoints lists s3 more than once, got ["s3","sts","s3"]'));
         it("endpointIngress unknown", () => rejects({ network: { endpointIngress: "anywhere" } },
@@ -51,7 +51,8 @@ describe("stack config", () => {
         it("unknown section", () => rejects({ netwrok: {} }, /^cross-az-platform has unknown key netwrok \(allowed keys: network/));
         it("a value of the wrong type, naming the type allowed", () => {
             rejects({ network: { cidr: 5 } }, "network.cidr must be a string, got 5");
-            rejects({ network: { endpoints: "s3" } }, 'network.endpoints must be a list, got "s3"');
+            rejects({ network: { endpoints: "s3" } }, /^network\.endpoints must be auto or a list of s3\|dynamodb\|ecr\.api\|.*\|ec2, got "s3"$/);
+            rejects({ network: { endpoints: 3 } }, /^network\.endpoints must be auto or a list of .*, got 3$/);
             rejects({ ecs: { services: { web: {} } } }, "ecs.services.web.image must be a string, got nothing");
         });
     });
