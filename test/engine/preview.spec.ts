@@ -15,6 +15,7 @@ const CASES: { what: string; args: string[]; mandatory: boolean }[] = [
     { what: "a Terraform-converted VPC routing to one NAT gateway through gatewayId (fixture converted-vpc)", args: ["--stack", "ci", "--program", path.join(FIXTURES, "converted-vpc")], mandatory: true },
     { what: "a plain Kubernetes app (fixture k8s-app)", args: ["--stack", "ci", "--program", path.join(FIXTURES, "k8s-app")], mandatory: false },
     { what: "an ALB in front of EC2 instances and a placeholder target group (fixture alb-ec2)", args: ["--stack", "ci", "--program", path.join(FIXTURES, "alb-ec2")], mandatory: false },
+    { what: "interface endpoints below their break-even (fixture endpoints-vpc)", args: ["--stack", "ci", "--program", path.join(FIXTURES, "endpoints-vpc")], mandatory: false },
     { what: "two VPCs with a NAT gateway per AZ (fixture two-vpcs)", args: ["--stack", "ci", "--program", path.join(FIXTURES, "two-vpcs")], mandatory: false },
 ];
 
