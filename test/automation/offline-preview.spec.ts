@@ -10,7 +10,7 @@
  * `before` (two at a time) and its tests await the run they read: the same arguments run once.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { npmRun, Run } from "../helpers/npm-run";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -23,7 +23,6 @@ const BROKEN_CONFIG = path.join(FIXTURES, "programs", "broken-config");
 const MISBEHAVING = path.join(FIXTURES, "programs", "misbehaving");
 const REMOTE_COMPONENT = path.join(FIXTURES, "programs", "remote-component");
 
-interface Run { code: number | null; stdout: string; stderr: string }
 
 /** How many previews run at once: each is about one busy core (program, then pack), and CI has two. */
 const CONCURRENT_RUNS = 2;
@@ -53,17 +52,7 @@ async function limited<T>(task: () => Promise<T>): Promise<T> {
     }
 }
 
-function spawnPreview(args: string[]): Promise<Run> {
-    return new Promise((resolve, reject) => {
-        const child = spawn("npm", ["run", "--silent", "preview:offline", "--", ...args], { cwd: ROOT });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", chunk => { stdout += chunk; });
-        child.stderr.on("data", chunk => { stderr += chunk; });
-        child.on("error", reject);
-        child.on("close", code => resolve({ code, stdout, stderr }));
-    });
-}
+const spawnPreview = (args: string[]) => npmRun("preview:offline", args);
 
 interface PreviewJson {
     schemaVersion: number;

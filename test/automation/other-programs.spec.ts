@@ -4,7 +4,7 @@
  * Each pins a verdict or a price that was wrong before (issue "Right verdicts on other people's programs").
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { npmRun } from "../helpers/npm-run";
 import * as path from "node:path";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -22,19 +22,7 @@ interface Preview {
     stderr: string;
 }
 
-interface Run { code: number | null; stdout: string; stderr: string }
-
-function run(args: string[]): Promise<Run> {
-    return new Promise((resolve, reject) => {
-        const child = spawn("npm", ["run", "--silent", "preview:offline", "--", ...args], { cwd: ROOT });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", chunk => { stdout += chunk; });
-        child.stderr.on("data", chunk => { stderr += chunk; });
-        child.on("error", reject);
-        child.on("close", code => resolve({ code, stdout, stderr }));
-    });
-}
+const run = (args: string[]) => npmRun("preview:offline", args);
 
 /** `--stack ci --json` of a fixture program (other stacks through `--stack` in args). */
 async function preview(program: string, ...args: string[]): Promise<Preview> {

@@ -2,27 +2,15 @@
  * Shared by the engine specs (npm run test:engine): the project's commands run as a user runs
  * them, and findings reduced to what the engine and the offline preview must agree on.
  */
-import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { EngineManifest, readEngine } from "../../automation/engine/engine";
+import type { Run } from "../helpers/npm-run";
+
+export { npmRun } from "../helpers/npm-run";
+export type { Run };
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const FIXTURES = path.join(ROOT, "test", "fixtures", "programs");
-
-export interface Run { code: number | null; stdout: string; stderr: string }
-
-/** `npm run <script> -- ...args` in `cwd`. */
-export function npmRun(script: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
-    return new Promise((resolve, reject) => {
-        const child = spawn("npm", ["run", "--silent", script, "--", ...args], { cwd: options.cwd ?? ROOT, env: options.env ?? process.env });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", chunk => { stdout += chunk; });
-        child.stderr.on("data", chunk => { stderr += chunk; });
-        child.on("error", reject);
-        child.on("close", code => resolve({ code, stdout, stderr }));
-    });
-}
 
 export const shows = (run: Run) => `exit ${run.code}\nstdout: ${run.stdout.slice(-3000)}\nstderr: ${run.stderr.slice(-3000)}`;
 
