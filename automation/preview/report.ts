@@ -1,4 +1,5 @@
 /** Human and JSON renderings of a preview result. The exit code says what the verdict line says. */
+import { cents } from "../../policies/lib/cost-model";
 import { PRICE_REGION } from "../../policies/lib/prices";
 import { PreviewResult } from "./run-preview";
 
@@ -24,7 +25,6 @@ export function jsonReport(result: PreviewResult, costDiff?: CostDiff): string {
  * request's cost change against its base branch. Lines the base does not have count from $0.
  */
 export function costDiff(result: PreviewResult, base: { file: string; cost: { lines: { item: string; after: number }[]; totals: { after: number } } }): CostDiff {
-    const cents = (dollars: number) => Math.round(dollars * 100) / 100;
     const baseAfter = new Map(base.cost.lines.map(l => [l.item, l.after]));
     const lines = result.cost.lines.map(l => ({ item: l.item, base: baseAfter.get(l.item) ?? 0, head: l.after, change: cents(l.after - (baseAfter.get(l.item) ?? 0)) }));
     const totals = { base: base.cost.totals.after, head: result.cost.totals.after, change: cents(result.cost.totals.after - base.cost.totals.after) };

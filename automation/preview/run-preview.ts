@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { COST_LINE_ITEMS, CostLayout, CostLineItem, defaultLayout, estimateMonthlyCost, trafficProfile, TrafficProfile } from "../../policies/lib/cost-model";
+import { cents, COST_LINE_ITEMS, CostLayout, CostLineItem, defaultLayout, estimateMonthlyCost, trafficProfile, TrafficProfile } from "../../policies/lib/cost-model";
 import { PRICE_REGION } from "../../policies/lib/prices";
 import { ConfigError, PROJECT, parseStackConfig } from "../../components/config";
 import { AnalyzedResource, PolicyPackClient } from "./analyzer-client";
@@ -243,14 +243,14 @@ function costReport(afterUpdate: AnalyzedResource[], traffic: TrafficProfile, pe
     // The cheapest endpoints for the declared NAT layout; endpoints are independent, so each change's saving is its own.
     const total = (l: CostLayout) => Object.values(estimateMonthlyCost(priced, l)).reduce((sum, line) => sum + line.dollars, 0);
     const cheapest = cheapestEndpointLayout(layout, priced);
+    const afterTotal = total(layout);
     const recommendations = cheapest.changes
-        .map(change => ({ change: describeEndpointChange(change), savesPerMonth: cents(total(layout) - total(withEndpointChange(layout, change))) }))
+        .map(change => ({ change: describeEndpointChange(change), savesPerMonth: cents(afterTotal - total(withEndpointChange(layout, change))) }))
         .filter(r => r.savesPerMonth > 0)
         .sort((a, b) => b.savesPerMonth - a.savesPerMonth || a.change.localeCompare(b.change));
     return { report: { ...report, totals: { ...report.totals, optimal: cents(total(cheapest.layout)) }, recommendations }, formulas, notes };
 }
 
-const cents = (dollars: number) => Math.round(dollars * 100) / 100;
 
 /** Before/after lines and totals, rounded to cents. */
 function priceLayouts(traffic: TrafficProfile, before: CostLayout, after: CostLayout) {

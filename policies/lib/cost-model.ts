@@ -270,7 +270,7 @@ function networkLines(traffic: TrafficProfile, networks: NetworkCostLayout[]): R
     if (networks.length === 0) {
         return Object.fromEntries(NETWORK_LINE_ITEMS.map(item => [item, { dollars: 0, formula: "no VPC with private subnets declared" }])) as Record<NetworkLineItem, CostLineFigure>;
     }
-    const perNetwork = networks.map(network => networkFigures(scaled(traffic, 1 / networks.length), network));
+    const perNetwork = networks.map(network => networkFigures(vpcShare(traffic, networks.length), network));
     return Object.fromEntries(NETWORK_LINE_ITEMS.map(item => [item, {
         dollars: perNetwork.reduce((sum, figures) => sum + figures[item].dollars, 0),
         formula: networks.length === 1 ? perNetwork[0][item].formula
@@ -307,8 +307,9 @@ function networkFigures(traffic: TrafficProfile, network: NetworkCostLayout): Re
     };
 }
 
-/** The NAT-side volumes times a factor (a VPC's share of the stack's traffic). */
-function scaled(traffic: TrafficProfile, factor: number): TrafficProfile {
+/** One VPC's share of the stack's NAT-side traffic (internet egress, AWS services) when `vpcCount` VPCs split it evenly. */
+export function vpcShare(traffic: TrafficProfile, vpcCount: number): TrafficProfile {
+    const factor = 1 / Math.max(vpcCount, 1);
     return {
         ...traffic,
         internetEgressGbPerMonth: traffic.internetEgressGbPerMonth * factor,
@@ -316,11 +317,13 @@ function scaled(traffic: TrafficProfile, factor: number): TrafficProfile {
     };
 }
 
-const gb = (value: number) => `${round(value)} GB`;
-const share = (value: number) => `${round(value * 100)}%`;
-const round = (value: number) => Math.round(value * 100) / 100;
+/** Dollars (or any figure) rounded to cents, as every report prints them. */
+export const cents = (value: number) => Math.round(value * 100) / 100;
+const gb = (value: number) => `${cents(value)} GB`;
+const share = (value: number) => `${cents(value * 100)}%`;
 
-const gbText = (gb: number) => `${Math.round(gb).toLocaleString("en-US")} GB/month`;
+/** "1,620 GB/month": how messages print a monthly volume. */
+export const formatGbPerMonth = (gb: number) => `${Math.round(gb).toLocaleString("en-US")} GB/month`;
 const percent = (share: number) => `${Math.round(share * 100)}%`;
 
 /**
@@ -329,20 +332,20 @@ const percent = (share: number) => `${Math.round(share * 100)}%`;
  */
 export function natGatewayPerAzCostNote(traffic: TrafficProfile, endpoints: EndpointLayout, azsWithoutOwnNat: number, zoneCount: number): string {
     const natGb = natBoundGbPerMonth(traffic, endpoints);
-    return `At ${gbText(natGb)} through NAT, ${azsWithoutOwnNat} of ${zoneCount} AZs reaching a NAT gateway in another AZ cost `
+    return `At ${formatGbPerMonth(natGb)} through NAT, ${azsWithoutOwnNat} of ${zoneCount} AZs reaching a NAT gateway in another AZ cost `
         + `${formatMonthlyUsd(natCrossAzEgressCost(natGb, azsWithoutOwnNat, zoneCount))} in cross-AZ transfer ($0.02/GB, both directions); `
         + `${azsWithoutOwnNat} more NAT gateway(s) cost ${formatMonthlyUsd(natGatewayHoursCost(azsWithoutOwnNat))} `
-        + `(break-even ${gbText(natGatewayBreakEvenGbPerMonth())} of NAT-bound traffic per AZ).`;
+        + `(break-even ${formatGbPerMonth(natGatewayBreakEvenGbPerMonth())} of NAT-bound traffic per AZ).`;
 }
 
 /** lb-target-type-ip's price sentence: the kube-proxy hop of instance targets for the stack's northSouthGb of load-balancer traffic. */
 export function instanceTargetCostNote(northSouthGb: number, zoneCount: number): string {
-    return `If the stack's ${gbText(northSouthGb)} of load-balancer traffic reaches instance targets, the extra kube-proxy hop crosses AZs `
+    return `If the stack's ${formatGbPerMonth(northSouthGb)} of load-balancer traffic reaches instance targets, the extra kube-proxy hop crosses AZs `
         + `${percent(randomRoutingCrossAzShare(zoneCount))} of the time over ${zoneCount} AZs: ${formatMonthlyUsd(instanceTargetExtraHopCost(northSouthGb, zoneCount))} ($0.02/GB).`;
 }
 
 /** service-traffic-distribution's price sentence: the stack's east-west gbPerMonth routed at random. */
 export function randomRoutingCostNote(gbPerMonth: number, zoneCount: number): string {
-    return `If the stack's ${gbText(gbPerMonth)} of east-west traffic were routed at random over ${zoneCount} AZs, `
+    return `If the stack's ${formatGbPerMonth(gbPerMonth)} of east-west traffic were routed at random over ${zoneCount} AZs, `
         + `${percent(randomRoutingCrossAzShare(zoneCount))} of it would cross AZs: ${formatMonthlyUsd(randomRoutingCost(gbPerMonth, zoneCount))} ($0.02/GB); PreferSameZone keeps it in-zone.`;
 }

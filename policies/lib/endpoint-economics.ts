@@ -7,7 +7,7 @@
  */
 import {
     AwsTrafficService, CostLayout, crossAzTransferCost, interfaceEndpointHoursCost, natProcessingCost, NetworkCostLayout,
-    privateLinkProcessingCost, TrafficProfile,
+    privateLinkProcessingCost, TrafficProfile, vpcShare,
 } from "./cost-model";
 import { CROSS_AZ_PER_GB_EACH_DIRECTION, HOURS_PER_MONTH, INTERFACE_ENDPOINT_PER_AZ_HOUR, NAT_PROCESSING_PER_GB, PRIVATELINK_PROCESSING_PER_GB } from "./prices";
 
@@ -96,11 +96,7 @@ export interface EndpointChange {
  */
 export function cheapestEndpointLayout(layout: CostLayout, traffic: TrafficProfile): { layout: CostLayout; changes: EndpointChange[] } {
     const changes: EndpointChange[] = [];
-    const share = layout.networks.length > 0 ? 1 / layout.networks.length : 1;
-    const perVpcTraffic: TrafficProfile = {
-        ...traffic,
-        awsServiceGbPerMonth: Object.fromEntries(Object.entries(traffic.awsServiceGbPerMonth).map(([s, gb]) => [s, gb * share])) as TrafficProfile["awsServiceGbPerMonth"],
-    };
+    const perVpcTraffic = vpcShare(traffic, layout.networks.length);
     const networks = layout.networks.map((network): NetworkCostLayout => {
         const declared = network.endpoints.interface.map(e => e.service);
         const candidates = [...new Set([...declared, ...Object.keys(INTERFACE_ENDPOINT_TRAFFIC)])];

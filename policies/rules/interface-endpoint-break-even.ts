@@ -1,12 +1,11 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { builtBy, OWN_COMPONENTS } from "../lib/clusters";
-import { formatMonthlyUsd, TRAFFIC_CONFIG_SCHEMA, TrafficConfig, trafficProfile } from "../lib/cost-model";
+import { formatGbPerMonth, formatMonthlyUsd, TRAFFIC_CONFIG_SCHEMA, TrafficConfig, trafficProfile, vpcShare } from "../lib/cost-model";
 import { endpointBalance, endpointTrafficGb, INTERFACE_ENDPOINT_TRAFFIC } from "../lib/endpoint-economics";
 import { HOURS_PER_MONTH, INTERFACE_ENDPOINT_PER_AZ_HOUR } from "../lib/prices";
 import { isUnknown } from "../lib/unknowns";
 import { stackNetwork } from "../lib/vpc-layout";
 
-const gb = (value: number) => `${Math.round(value).toLocaleString("en-US")} GB/month`;
 const endpointAzMonth = `$${(INTERFACE_ENDPOINT_PER_AZ_HOUR * HOURS_PER_MONTH).toFixed(2)}`;
 
 /**
@@ -35,12 +34,12 @@ export const interfaceEndpointBreakEven: StackValidationPolicy = {
                 if (azCount === undefined) return;
                 const service = props.serviceName.replace(/^com\.amazonaws\.[a-z0-9-]+\./, "");
                 // The stack's AWS-service traffic is split evenly over its VPCs, as in the cost report.
-                const balance = endpointBalance(service, endpointTrafficGb(service, profile) / vpcs.length, azCount, nat);
+                const balance = endpointBalance(service, endpointTrafficGb(service, vpcShare(profile, vpcs.length)), azCount, nat);
                 if (balance.monthlySaving >= balance.monthlyCost) return;
                 const figured = INTERFACE_ENDPOINT_TRAFFIC[service] !== undefined;
                 const saves = figured
-                    ? `saves ${formatMonthlyUsd(balance.monthlySaving)} at ${gb(balance.gbPerMonth)} of ${service} traffic (the NAT processing and cross-AZ NAT transfer it avoids).` +
-                      (balance.breakEvenGbPerMonth !== undefined ? ` It pays for itself above ${gb(balance.breakEvenGbPerMonth)}.` : "")
+                    ? `saves ${formatMonthlyUsd(balance.monthlySaving)} at ${formatGbPerMonth(balance.gbPerMonth)} of ${service} traffic (the NAT processing and cross-AZ NAT transfer it avoids).` +
+                      (balance.breakEvenGbPerMonth !== undefined ? ` It pays for itself above ${formatGbPerMonth(balance.breakEvenGbPerMonth)}.` : "")
                     : `saves nothing the traffic section prices: ${service} carries API calls, not data volume${service.startsWith("ecr.") ? " (image layers come from S3)" : ""}.`;
                 const fix = builtBy(resource, OWN_COMPONENTS.network)
                     ? "set network.endpoints: auto, or leave it out of the list"
