@@ -9,6 +9,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
+import { endpointService } from "../policies/lib/cost-model";
 import { scratchCopy } from "./engine/engine";
 import { PROJECT_ROOT, runOfflinePreview } from "./preview/run-preview";
 
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
             writeFileSync(path.join(scratch.dir, `Pulumi.bench${i}.yaml`), stack.toString());
             const started = Date.now();
             const result = await runOfflinePreview({ stack: `bench${i}`, programDir: scratch.dir, packDir: path.join(scratch.dir, "policies") });
-            const endpoints = result.resources.filter(r => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint").map(r => String(r.inputs.serviceName).split(".").slice(3).join("."));
+            const endpoints = result.resources.filter(r => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint").map(r => endpointService(String(r.inputs.serviceName)));
             const { after, optimal } = result.cost.totals;
             rows.push([variant.name, endpoints.join(" "), `$${after.toFixed(2)}`, `$${optimal.toFixed(2)}`,
                 result.cost.recommendations.map(r => `${r.change} (-$${r.savesPerMonth.toFixed(2)})`).join("; ") || "none", `${((Date.now() - started) / 1000).toFixed(1)} s`]);

@@ -7,8 +7,7 @@
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { CostLayout, endpointLayoutOf } from "../../policies/lib/cost-model";
-import { isUnknown } from "../../policies/lib/unknowns";
-import { stackNetwork } from "../../policies/lib/vpc-layout";
+import { knownEndpoints, stackNetwork } from "../../policies/lib/vpc-layout";
 import { targetGroupEvidence, targetGroupTargets } from "../../policies/lib/target-groups";
 import { isInstanceMode } from "../../policies/rules/lb-target-type-ip";
 
@@ -64,7 +63,7 @@ export function costLayoutFromGraph(resources: GraphResource[], eastWest: EastWe
                     zoneCount: vpcZoneCount,
                     natGatewayCount: vpc.natGatewayCount,
                     azsWithoutOwnNat: vpc.zonesWithoutOwnNat.length,
-                    endpoints: endpointLayoutOf(vpc.endpoints.filter(knownEndpoint), vpcZoneCount),
+                    endpoints: endpointLayoutOf(knownEndpoints(vpc.endpoints), vpcZoneCount),
                 };
             }),
             eastWestInZoneShare: eastWestShare,
@@ -89,9 +88,6 @@ function asPolicyResources(resources: GraphResource[]): PolicyResource[] {
     });
     return converted;
 }
-
-/** An endpoint whose service and type are known (unknown ones are left out of the price, as the pack leaves them out). */
-const knownEndpoint = (endpoint: Record<string, any>) => typeof endpoint.serviceName === "string" && !isUnknown(endpoint.serviceName) && !isUnknown(endpoint.vpcEndpointType);
 
 /** Services that load-balance over endpoints (headless and ExternalName Services do not). */
 function routedServices(services: GraphResource[]): GraphResource[] {

@@ -101,13 +101,15 @@ export interface EndpointLayout {
 
 /**
  * The endpoint layout of a stack's aws:ec2/vpcEndpoint inputs (serviceName, vpcEndpointType,
- * subnetIds); an interface endpoint without known subnets is counted in every zone.
+ * subnetIds); an interface endpoint without known subnets is counted in every zone. Leave out
+ * endpoints whose service or type is unknown first (knownEndpoints in vpc-layout.ts): this module
+ * also ships to pods, so it cannot read the policy SDK's unknown markers.
  */
 export function endpointLayoutOf(endpoints: Record<string, any>[], zoneCount: number): EndpointLayout {
     const layout: EndpointLayout = { gateway: [], interface: [] };
     for (const { serviceName, vpcEndpointType = "Gateway", subnetIds } of endpoints) { // Gateway: AWS's default type
         if (typeof serviceName !== "string") continue;
-        const service = serviceName.replace(/^com\.amazonaws\.[a-z0-9-]+\./, "");
+        const service = endpointService(serviceName);
         if (vpcEndpointType === "Gateway") layout.gateway.push(service);
         else if (vpcEndpointType === "Interface") layout.interface.push({ service, azCount: Array.isArray(subnetIds) ? subnetIds.length : zoneCount });
     }
@@ -120,6 +122,9 @@ export interface AwsTrafficRouting {
     viaInterfaceEndpointGb: number;
     viaNatGb: number;
 }
+
+/** "com.amazonaws.us-east-1.ecr.dkr" -> "ecr.dkr", the name the network config and the cost model use. */
+export const endpointService = (serviceName: string) => serviceName.replace(/^com\.amazonaws\.[a-z0-9-]+\./, "");
 
 /** The endpoint service that carries each traffic service's bytes (ECR layers are S3 objects). */
 const ENDPOINT_FOR: Record<AwsTrafficService, string> = { s3: "s3", ecr: "s3", logs: "logs", sts: "sts", dynamodb: "dynamodb" };

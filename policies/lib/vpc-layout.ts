@@ -34,6 +34,11 @@ export interface VpcLayout {
     natStrategy?: "Single" | "OnePerAz" | "None";
 }
 
+/** Endpoint inputs whose service and type are known: the ones a price can be put on (an unknown one might be anything). */
+export function knownEndpoints(endpoints: Record<string, any>[]): Record<string, any>[] {
+    return endpoints.filter(props => !isUnknown(props.serviceName) && !isUnknown(props.vpcEndpointType));
+}
+
 export interface StackNetwork {
     /** VPCs with private subnets: the ones NAT gateways and endpoints matter for. */
     vpcs: VpcLayout[];

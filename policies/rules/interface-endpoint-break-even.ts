@@ -1,6 +1,6 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { builtBy, OWN_COMPONENTS } from "../lib/clusters";
-import { formatGbPerMonth, formatMonthlyUsd, TRAFFIC_CONFIG_SCHEMA, TrafficConfig, trafficProfile, vpcShare } from "../lib/cost-model";
+import { endpointService, formatGbPerMonth, formatMonthlyUsd, TRAFFIC_CONFIG_SCHEMA, TrafficConfig, trafficProfile, vpcShare } from "../lib/cost-model";
 import { endpointBalance, endpointTrafficGb, INTERFACE_ENDPOINT_TRAFFIC } from "../lib/endpoint-economics";
 import { HOURS_PER_MONTH, INTERFACE_ENDPOINT_PER_AZ_HOUR } from "../lib/prices";
 import { isUnknown } from "../lib/unknowns";
@@ -32,7 +32,7 @@ export const interfaceEndpointBreakEven: StackValidationPolicy = {
                 if (isUnknown(props.serviceName) || typeof props.serviceName !== "string" || props.vpcEndpointType !== "Interface") return;
                 const azCount = endpointAzCount(props.subnetIds, resource.propertyDependencies?.subnetIds?.length);
                 if (azCount === undefined) return;
-                const service = props.serviceName.replace(/^com\.amazonaws\.[a-z0-9-]+\./, "");
+                const service = endpointService(props.serviceName);
                 // The stack's AWS-service traffic is split evenly over its VPCs, as in the cost report.
                 const balance = endpointBalance(service, endpointTrafficGb(service, vpcShare(profile, vpcs.length)), azCount, nat);
                 if (balance.monthlySaving >= balance.monthlyCost) return;

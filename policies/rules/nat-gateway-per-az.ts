@@ -3,8 +3,8 @@ import { natGatewayType, vpcEndpointType } from "../lib/aws-types";
 import { endpointLayoutOf, natGatewayPerAzCostNote, TRAFFIC_CONFIG_SCHEMA, TrafficConfig, trafficProfile } from "../lib/cost-model";
 import { isPrivate, natGatewayZone, routeTableLabel, sameZone, SubnetFacts, subnetFacts, Zone, zoneLabel } from "../lib/network-graph";
 import { CROSS_AZ_PER_GB_EACH_DIRECTION, NAT_PROCESSING_PER_GB } from "../lib/prices";
-import { isUnknown, rawProps } from "../lib/unknowns";
-import { awsxVpcType, stackNetwork } from "../lib/vpc-layout";
+import { rawProps } from "../lib/unknowns";
+import { awsxVpcType, knownEndpoints, stackNetwork } from "../lib/vpc-layout";
 import { builtBy, OWN_COMPONENTS } from "../lib/clusters";
 
 /**
@@ -70,8 +70,7 @@ export const natGatewayPerAz: StackValidationPolicy = {
 function priceOfCrossedZones(resources: PolicyResource[], facts: SubnetFacts[], crossed: SubnetFacts[], traffic: TrafficConfig): string {
     const zoneKey = (f: SubnetFacts) => f.zone && (f.zone.name ?? `id:${f.zone.id}`);
     const zoneCount = new Set(facts.filter(f => isPrivate(f) === true && f.zone).map(zoneKey)).size;
-    const endpoints = resources.filter(r => r.type === vpcEndpointType).map(r => rawProps(r.props))
-        .filter(props => !isUnknown(props.serviceName) && !isUnknown(props.vpcEndpointType));
+    const endpoints = knownEndpoints(resources.filter(r => r.type === vpcEndpointType).map(r => rawProps(r.props)));
     const azsWithoutOwnNat = new Set(crossed.map(zoneKey)).size;
     return natGatewayPerAzCostNote(trafficProfile(traffic), endpointLayoutOf(endpoints, zoneCount), azsWithoutOwnNat, zoneCount);
 }
@@ -88,7 +87,7 @@ function reportSharedAwsxNat(resources: PolicyResource[], traffic: TrafficConfig
         const zoneCount = vpc.privateZones.length;
         const others = vpc.zonesWithoutOwnNat.length;
         const costNote = traffic
-            ? ` ${natGatewayPerAzCostNote(trafficProfile(traffic), endpointLayoutOf(vpc.endpoints, zoneCount), others, zoneCount)}`
+            ? ` ${natGatewayPerAzCostNote(trafficProfile(traffic), endpointLayoutOf(knownEndpoints(vpc.endpoints), zoneCount), others, zoneCount)}`
             : "";
         reportViolation(
             `awsx.ec2.Vpc '${vpc.name}' sets natGateways.strategy Single: one NAT gateway serves the private subnets of all ${zoneCount} AZs, ` +
