@@ -8,8 +8,8 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { CostLayout, endpointLayoutOf } from "../../policies/lib/cost-model";
 import { knownEndpoints, stackNetwork } from "../../policies/lib/vpc-layout";
-import { targetGroupEvidence, targetGroupTargets } from "../../policies/lib/target-groups";
-import { isInstanceMode } from "../../policies/rules/lb-target-type-ip";
+import { targetGroupTypes } from "../../policies/lib/aws-types";
+import { isInstanceMode, targetGroupEvidence, targetGroupTargets } from "../../policies/lib/target-groups";
 
 /** A resource as the stack policies see it: secrets unwrapped, unknowns the engine's unknown marker, aws ids among the props. */
 export interface GraphResource {
@@ -30,7 +30,6 @@ export interface EastWestVolumes {
 /** Zones assumed when the graph declares no subnets. */
 export const ASSUMED_ZONE_COUNT = 3;
 
-const TARGET_GROUP = /^aws:(lb|alb|elasticloadbalancingv2)\/targetGroup:TargetGroup$/;
 const SERVICE = "kubernetes:core/v1:Service";
 const INGRESS = /^kubernetes:networking\.k8s\.io\/v1(beta1)?:Ingress$/;
 const IN_ZONE_DISTRIBUTIONS = ["PreferSameZone", "PreferSameNode", "PreferClose"];
@@ -138,7 +137,7 @@ function eastWestInZoneShare(allServices: GraphResource[], volumes: EastWestVolu
 function northSouthShares(of: (match: (type: string) => boolean) => GraphResource[], policyView: PolicyResource[], notes: string[]): { instance: number; kubernetes: number } {
     const targets: { kubernetes: boolean; instance: boolean }[] = [];
     const evidence = targetGroupEvidence(policyView);
-    for (const group of policyView.filter(r => TARGET_GROUP.test(r.type))) {
+    for (const group of policyView.filter(r => targetGroupTypes.has(r.type))) {
         const instance = isInstanceMode(group);
         const kind = targetGroupTargets(group, evidence).kind;
         if (instance === undefined || kind === "unused" || kind === "undetermined") continue;

@@ -29,6 +29,13 @@ const EKS_NODES = new Set([
 ]);
 const isTargetGroupBinding = (r: PolicyResource) => /^kubernetes:elbv2\.k8s\.aws\/[^:]+:TargetGroupBinding$/.test(r.type);
 
+/** Whether a target group is instance-mode (its targetType, missing = instance); undefined while unknown. */
+export function isInstanceMode(group: PolicyResource): boolean | undefined {
+    const props = rawProps(group.props);
+    if (isUnknown(props.targetType)) return undefined;
+    return props.targetType === undefined || props.targetType === "instance";
+}
+
 /** Whether `holder.<property>` names the target group: "yes", "no", or "maybe" while a value it holds is unknown. */
 function mentions(holder: PolicyResource, property: string, group: PolicyResource, value: unknown = rawProps(holder.props)[property]): "yes" | "no" | "maybe" {
     if ((holder.propertyDependencies?.[property] ?? []).includes(group)) return "yes";

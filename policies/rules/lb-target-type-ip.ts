@@ -6,7 +6,7 @@ import {
 } from "../lib/ingress-class";
 import { displayName, isKind, namespaceOf } from "../lib/kubernetes";
 import { CROSS_AZ_PER_GB_EACH_DIRECTION } from "../lib/prices";
-import { TargetGroupEvidence, targetGroupEvidence, targetGroupTargets } from "../lib/target-groups";
+import { isInstanceMode, TargetGroupEvidence, targetGroupEvidence, targetGroupTargets } from "../lib/target-groups";
 import { at, isUnknown, isUnknownAt, rawProps } from "../lib/unknowns";
 
 const roundTrip = `$${(2 * CROSS_AZ_PER_GB_EACH_DIRECTION).toFixed(2)}/GB round trip`;
@@ -22,13 +22,6 @@ const describeValue = (value: unknown) => value === undefined ? "unset (instance
 /** An annotation of a resource's raw props; UNRESOLVED when anything on the way (metadata, annotations, value) is unknown. */
 function annotationOf(props: Record<string, any>, key: string): unknown {
     return isUnknownAt(props, "metadata", "annotations", key) ? UNRESOLVED : at(props, "metadata", "annotations", key);
-}
-
-/** Whether a target group is instance-mode (its targetType, missing = instance); undefined while unknown. */
-export function isInstanceMode(resource: PolicyResource): boolean | undefined {
-    const props = rawProps(resource.props);
-    if (isUnknown(props.targetType)) return undefined;
-    return props.targetType === undefined || props.targetType === "instance";
 }
 
 function targetGroupFinding(resource: PolicyResource, evidence: TargetGroupEvidence): string | undefined {
