@@ -5,11 +5,11 @@
  * the Go module proxy does not serve the host), as an inline Automation API program, run in this
  * process by the SDK's own language server the way the language host would run it.
  */
-import { accessSync, constants, readFileSync, realpathSync } from "node:fs";
+import { accessSync, constants, realpathSync } from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
-import { parse } from "yaml";
-import { resolveFromProjectAsFallback } from "./preview/run-program";
+import { projectOf } from "./preview/project";
+import { resolveFromProjectAsFallback, runModule } from "./preview/run-program";
 
 export const LANGUAGE_HOST = "pulumi-language-nodejs";
 
@@ -44,16 +44,9 @@ export function hasNodejsLanguageHost(pulumi: string, env: NodeJS.ProcessEnv = p
     return which(LANGUAGE_HOST, env.PATH) !== undefined;
 }
 
-/** Pulumi.yaml's project name and the module the language host would run. */
-export function projectOf(dir: string): { name: string; entry: string } {
-    const project = parse(readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as { name: string; main?: string };
-    return { name: project.name, entry: path.resolve(dir, project.main ?? ".") };
-}
-
 /**
  * The program as the language host runs it: from the project directory, the module loaded afresh
- * for every run (an update after a preview runs it again), an exported function called and
- * awaited (`export =` or `export default`), what it returns the stack's outputs.
+ * for every run (an update after a preview runs it again), then run as the offline preview runs it.
  */
 export function inlineProgram(dir: string): () => Promise<Record<string, unknown> | void> {
     const { entry } = projectOf(dir);
@@ -70,8 +63,7 @@ export function inlineProgram(dir: string): () => Promise<Record<string, unknown
         } finally {
             restore();
         }
-        if (exported && typeof exported === "object" && Object.keys(exported).length === 1 && "default" in exported) exported = exported.default;
-        return typeof exported === "function" ? await exported() : exported;
+        return runModule(exported);
     };
 }
 

@@ -34,8 +34,7 @@ export function loadStackSettings(programDir: string, stack: string): StackSetti
         throw new PreviewError(`--stack ${stack} has no Pulumi.${stack}.yaml in ${dir} (stacks here: ${stacksIn(dir).join(", ") || "none"})`);
     }
     const projectYaml = readYaml(projectFile) ?? {};
-    const project = String(projectYaml.name ?? packageName(dir) ?? path.basename(dir));
-    const entry = typeof projectYaml.main === "string" ? path.resolve(dir, projectYaml.main) : dir;
+    const { name: project, entry } = projectOf(dir, projectYaml);
     const stackYaml = readYaml(stackFile) ?? {};
     const config: Record<string, string> = {};
     const secretKeys = new Set<string>();
@@ -53,6 +52,17 @@ export function loadStackSettings(programDir: string, stack: string): StackSetti
         config[key] = typeof readable === "string" ? readable : JSON.stringify(readable);
     }
     return { programDir: dir, project, stack, entry, config, secretKeys: [...secretKeys] };
+}
+
+/**
+ * A project's name and the module the language host runs, as the CLI reads Pulumi.yaml: `name`
+ * (else package.json's, else the directory's), `main` relative to the project, else the directory.
+ */
+export function projectOf(dir: string, projectYaml: Record<string, any> = readYaml(path.join(dir, "Pulumi.yaml")) ?? {}): { name: string; entry: string } {
+    return {
+        name: String(projectYaml.name ?? packageName(dir) ?? path.basename(dir)),
+        entry: typeof projectYaml.main === "string" ? path.resolve(dir, projectYaml.main) : dir,
+    };
 }
 
 /** The stacks a project directory has a Pulumi.<stack>.yaml for. */

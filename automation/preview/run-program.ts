@@ -81,12 +81,7 @@ export async function runProgram(stack: StackSettings, options: { newStack?: boo
     process.on("unhandledRejection", onAsyncFailure);
     process.on("uncaughtException", onAsyncFailure);
     try {
-        await pulumi.runtime.runInPulumiStack(async () => {
-            let exported = require(stack.entry);
-            // An ES-style `export default` compiled to CommonJS: Pulumi runs the default export.
-            if (exported && typeof exported === "object" && Object.keys(exported).length === 1 && "default" in exported) exported = exported.default;
-            return typeof exported === "function" ? await exported() : exported;
-        });
+        await pulumi.runtime.runInPulumiStack(async () => runModule(require(stack.entry)));
         await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
     } catch (error) {
         asyncFailure ??= error;
@@ -100,6 +95,16 @@ export async function runProgram(stack: StackSettings, options: { newStack?: boo
     }
     if (asyncFailure !== undefined) throw new PreviewError(`program ${stack.programDir} failed: ${oneLine(asyncFailure)}`);
     return { resources, notes };
+}
+
+/**
+ * What Pulumi runs of a program's module: its default export when that is all it exports (an
+ * ES-style `export default` compiled to CommonJS), called and awaited when it is a function; what
+ * that gives is the stack's outputs.
+ */
+export async function runModule(exported: any): Promise<Record<string, unknown> | void> {
+    if (exported && typeof exported === "object" && Object.keys(exported).length === 1 && "default" in exported) exported = exported.default;
+    return typeof exported === "function" ? await exported() : exported;
 }
 
 /** Wraps the mock monitor so every successful registration is recorded with its request's graph facts. */
