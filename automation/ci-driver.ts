@@ -53,8 +53,8 @@ export class MissingCliError extends Error {
  * SDK wraps execa's error: the result's `stderr` is execa's message (stderr, then stdout) and the
  * CLI's own stderr is on `err.stderr`.
  */
-interface CliResult { stderr?: string; err?: { code?: unknown; stderr?: string; stdout?: string } }
-function commandResult(err: unknown): CliResult | undefined {
+interface CliResult { code: number; stderr: string; err?: { code?: unknown; exitCode?: number; stderr?: string; stdout?: string } }
+export function commandResult(err: unknown): CliResult | undefined {
     return err instanceof CommandError ? (err as unknown as { commandResult?: CliResult }).commandResult : undefined;
 }
 

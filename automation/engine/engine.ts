@@ -6,7 +6,7 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { isExecutable } from "../open-stack";
+import { hasNodejsLanguageHost, isExecutable } from "../open-stack";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -31,6 +31,11 @@ export function readEngine(): EngineManifest {
     const manifest = JSON.parse(readFileSync(ENGINE_MANIFEST, "utf8")) as EngineManifest;
     if (!isExecutable(manifest.pulumi)) throw new Error(`${manifest.pulumi} (from ${ENGINE_MANIFEST}) is gone: run npm run engine:setup`);
     return manifest;
+}
+
+/** Whether the engine runs programs through its own Node.js language host: beside the binary, since engine runs ignore ambient plugins. */
+export function engineHasLanguageHost(engine: EngineManifest): boolean {
+    return hasNodejsLanguageHost(engine.pulumi, { PULUMI_IGNORE_AMBIENT_PLUGINS: "true" });
 }
 
 /**

@@ -4,11 +4,12 @@
  */
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { CommandError, EngineEvent, PulumiCommand } from "@pulumi/pulumi/automation";
+import { EngineEvent, PulumiCommand } from "@pulumi/pulumi/automation";
+import { commandResult } from "../ci-driver";
 import { PolicyPackClient } from "../preview/analyzer-client";
 import { packConfigWithTraffic, readPolicyPackConfig } from "../preview/policy-config";
-import { hasNodejsLanguageHost, openStack } from "../open-stack";
-import { EngineManifest, engineEnv, scratchCopy } from "./engine";
+import { openStack } from "../open-stack";
+import { EngineManifest, engineEnv, engineHasLanguageHost, scratchCopy } from "./engine";
 
 export interface EnginePreviewOptions {
     engine: EngineManifest;
@@ -40,7 +41,7 @@ export interface EnginePreviewResult {
 
 export async function runEnginePreview(options: EnginePreviewOptions): Promise<EnginePreviewResult> {
     const scratch = scratchCopy(options.programDir);
-    const notes = hasNodejsLanguageHost(options.engine.pulumi, { PULUMI_IGNORE_AMBIENT_PLUGINS: "true" }) ? []
+    const notes = engineHasLanguageHost(options.engine) ? []
         : [`pulumi v${options.engine.version} has no Node.js language host: the program ran as an inline Automation API program`];
     const resources: EnginePreviewResult["resources"] = [];
     const violations: EngineViolation[] = [];
@@ -88,10 +89,8 @@ async function writeConfigWithTraffic(packDir: string, configFile: string | unde
     }
 }
 
-/** The exit code and stderr of a failed CLI run (CommandError keeps them in a field its typings hide). */
+/** The exit code and stderr of a failed CLI run: a non-zero exit arrives as execa's error, with the real exit code and stderr on it. */
 function cliResult(error: unknown): { code: number; stderr: string } | undefined {
-    if (!(error instanceof CommandError)) return undefined;
-    // A non-zero exit arrives as execa's error, with the real exit code and stderr on it.
-    const result = (error as unknown as { commandResult: { code: number; stderr: string; err?: { exitCode?: number; stderr?: string } } }).commandResult;
-    return { code: result.err?.exitCode ?? result.code, stderr: result.err?.stderr ?? result.stderr };
+    const result = commandResult(error);
+    return result && { code: result.err?.exitCode ?? result.code, stderr: result.err?.stderr ?? result.stderr };
 }

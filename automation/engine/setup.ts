@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from
 import * as os from "node:os";
 import * as path from "node:path";
 import { LANGUAGE_HOST, hasNodejsLanguageHost, which } from "../open-stack";
-import { ENGINE_CACHE, ENGINE_HOME, ENGINE_MANIFEST, EngineManifest, PROJECT_ROOT } from "./engine";
+import { ENGINE_CACHE, ENGINE_HOME, ENGINE_MANIFEST, EngineManifest, PROJECT_ROOT, engineHasLanguageHost } from "./engine";
 import { standInVersion } from "./standin-provider";
 
 const CLI_MODULE = "github.com/pulumi/pulumi/pkg/v3";
@@ -40,7 +40,7 @@ function main(): void {
     mkdirSync(ENGINE_CACHE, { recursive: true });
     writeFileSync(ENGINE_MANIFEST, JSON.stringify(engine, null, 2) + "\n");
     installPlugins(engine);
-    log(`ready in ${seconds(started)}: ${engine.pulumi} v${engine.version}, Node.js language host: ${hasNodejsLanguageHost(engine.pulumi, { PULUMI_IGNORE_AMBIENT_PLUGINS: "true" }) ? "yes" : `no (programs run as inline Automation API programs)`}`);
+    log(`ready in ${seconds(started)}: ${engine.pulumi} v${engine.version}, Node.js language host: ${engineHasLanguageHost(engine) ? "yes" : `no (programs run as inline Automation API programs)`}`);
 }
 
 /** A `pulumi` on PATH at least as new as the SDK, with its language host: the user's own install. */
@@ -126,7 +126,7 @@ function installPlugins(engine: EngineManifest): void {
             "",
         ].join("\n"));
     }
-    if (!hasNodejsLanguageHost(engine.pulumi, { PULUMI_IGNORE_AMBIENT_PLUGINS: "true" })) {
+    if (!engineHasLanguageHost(engine)) {
         install("analyzer", "policy-nodejs", engine.version, [
             "#!/bin/sh",
             "# How a Pulumi CLI without a Node.js language host starts a Node.js policy pack: in the pack's",
