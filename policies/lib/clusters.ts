@@ -6,17 +6,6 @@
 import { PolicyResource } from "@pulumi/policy";
 import { isUnknownAt, rawProps } from "./unknowns";
 
-/** This project's component type tokens, as they appear in its resources' URNs. */
-export const OWN_COMPONENTS = {
-    network: "crossaz:network:Network",
-    autoModeCluster: "crossaz:eks:AutoModeCluster",
-} as const;
-
-/** Whether a resource was declared by one of this project's components (its URN's type chain names it). */
-export function builtBy(resource: { urn: string }, component: string): boolean {
-    return (resource.urn.split("::")[2] ?? "").split("$").includes(component);
-}
-
 /**
  * "yes" when the stack declares an EKS Auto Mode cluster (aws.eks.Cluster computeConfig.enabled,
  * or @pulumi/eks Cluster autoMode.enabled), "unknown" while a declared cluster's setting is, "no"

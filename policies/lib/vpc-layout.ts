@@ -8,6 +8,7 @@
  */
 import { PolicyResource } from "@pulumi/policy";
 import { natGatewayType, subnetType, vpcEndpointType, vpcType } from "./aws-types";
+import { builtBy } from "./components";
 import { isPrivate, natGatewayZone, NetworkGraph, networkGraph, resolveReference, sameZone, SubnetFacts, zoneLabel } from "./network-graph";
 import { isUnknown, rawProps } from "./unknowns";
 
@@ -108,8 +109,7 @@ function declaredVpcs(resources: PolicyResource[], graph: NetworkGraph): VpcLayo
 function awsxVpcs(resources: PolicyResource[], notes: string[]): VpcLayout[] {
     const layouts: VpcLayout[] = [];
     for (const vpc of resources.filter(r => r.type === awsxVpcType)) {
-        const childOf = (r: PolicyResource) => (r.urn.split("::")[2] ?? "").includes(`${awsxVpcType}$`);
-        if (resources.some(r => r.type === subnetType && childOf(r))) continue; // its children are visible: read them instead
+        if (resources.some(r => r.type === subnetType && builtBy(r, awsxVpcType))) continue; // its children are visible: read them instead
         const props = rawProps(vpc.props);
         const specTypes = Array.isArray(props.subnetSpecs) ? props.subnetSpecs.map((s: Record<string, unknown>) => rawProps(s)?.type) : ["Private", "Public"];
         const names = Array.isArray(props.availabilityZoneNames) ? props.availabilityZoneNames : undefined;

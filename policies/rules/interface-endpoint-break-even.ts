@@ -1,5 +1,5 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { builtBy, OWN_COMPONENTS } from "../lib/clusters";
+import { builtBy, OWN_COMPONENTS } from "../lib/components";
 import { endpointService, formatGbPerMonth, formatMonthlyUsd, TRAFFIC_CONFIG_SCHEMA, TrafficConfig, trafficProfile, vpcShare } from "../lib/cost-model";
 import { endpointBalance, endpointTrafficGb, INTERFACE_ENDPOINT_TRAFFIC } from "../lib/endpoint-economics";
 import { HOURS_PER_MONTH, INTERFACE_ENDPOINT_PER_AZ_HOUR } from "../lib/prices";

@@ -5,7 +5,7 @@ import { isPrivate, natGatewayZone, routeTableLabel, sameZone, SubnetFacts, subn
 import { CROSS_AZ_PER_GB_EACH_DIRECTION, NAT_PROCESSING_PER_GB } from "../lib/prices";
 import { rawProps } from "../lib/unknowns";
 import { awsxVpcType, knownEndpoints, stackNetwork } from "../lib/vpc-layout";
-import { builtBy, OWN_COMPONENTS } from "../lib/clusters";
+import { builtBy, OWN_COMPONENTS } from "../lib/components";
 
 /**
  * Every AZ whose private subnets default-route to a NAT gateway must reach a NAT in that same AZ

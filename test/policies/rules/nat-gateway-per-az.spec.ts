@@ -101,6 +101,11 @@ describe("policies/rules/nat-gateway-per-az", () => {
                 assert.deepEqual(await violations([awsxVpc(props)]), [], JSON.stringify(props));
             }
         });
+        it("reads the children instead when they are visible (the real awsx provider declared them)", async () => {
+            const child: Fixture = { type: "aws:ec2/subnet:Subnet", name: "vpc-private-1", props: { availabilityZone: "us-east-1a", vpcId: UNKNOWN },
+                urn: "urn:pulumi:test::cross-az-platform::awsx:ec2:Vpc$aws:ec2/vpc:Vpc$aws:ec2/subnet:Subnet::vpc-private-1" };
+            assert.deepEqual(await violations([awsxVpc({ natGateways: { strategy: "Single" } }), child]), []);
+        });
         it("is silent when the strategy or the AZs are unknown", async () => {
             assert.deepEqual(await violations([awsxVpc({ natGateways: { strategy: UNKNOWN } })]), []);
             assert.deepEqual(await violations([awsxVpc({ natGateways: UNKNOWN })]), []);
