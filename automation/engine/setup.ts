@@ -175,7 +175,7 @@ function servedCliVersion(wanted: string): string {
 
 const minor = (version: string) => Number(version.split(".")[1]);
 
-export function compareVersions(a: string, b: string): number {
+function compareVersions(a: string, b: string): number {
     const parts = (v: string) => v.split(/[.-]/).slice(0, 3).map(Number);
     const [pa, pb] = [parts(a), parts(b)];
     for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return pa[i] - pb[i];

@@ -4,12 +4,12 @@
  */
 import * as path from "node:path";
 import { EngineManifest, readEngine } from "../../automation/engine/engine";
-import type { Run } from "../helpers/npm-run";
+import { PROJECT_ROOT, type Run } from "../helpers/npm-run";
 
 export { npmRun } from "../helpers/npm-run";
 export type { Run };
 
-export const ROOT = path.resolve(__dirname, "..", "..");
+export const ROOT = PROJECT_ROOT;
 export const FIXTURES = path.join(ROOT, "test", "fixtures", "programs");
 
 export const shows = (run: Run) => `exit ${run.code}\nstdout: ${run.stdout.slice(-3000)}\nstderr: ${run.stderr.slice(-3000)}`;
