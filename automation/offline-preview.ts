@@ -1,19 +1,21 @@
 /**
- * npm run preview:offline -- [--stack dev] [--program DIR] [--policy-pack-config FILE] [--traffic FILE] [--compare-to FILE] [--new-stack] [--json]
+ * npm run preview:offline -- [--stack dev] [--program DIR] [--policy-pack-config FILE] [--traffic FILE] [--compare-to FILE] [--new-stack] [--json] [--timeout SECONDS] [--policy-timeout SECONDS]
  *
  * Runs a Pulumi program under the mock runtime and the cross-az-guardrails pack over it, the way
  * `pulumi preview --policy-pack policies` would, with no cloud account. Exit 0: no mandatory
  * violation; 1: mandatory violations; 2: usage, config or program error (one line on stderr).
  * --new-stack previews as for a stack with nothing deployed: every id and computed output unknown.
+ * --timeout bounds the program's run (default 120 s), --policy-timeout each policy pack call
+ * (default 60 s): past either, exit 2 naming the program, or the policy and the resource.
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { PreviewError, oneLine } from "./preview/errors";
 import { costDiff, exitCode, humanReport, jsonReport } from "./preview/report";
-import { PROJECT_ROOT, runOfflinePreview } from "./preview/run-preview";
+import { DEFAULT_POLICY_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS, PROJECT_ROOT, runOfflinePreview } from "./preview/run-preview";
 
-const USAGE = "usage: npm run preview:offline -- [--stack dev] [--program DIR] [--policy-pack-config FILE] [--traffic FILE] [--compare-to FILE] [--new-stack] [--json]";
+const USAGE = "usage: npm run preview:offline -- [--stack dev] [--program DIR] [--policy-pack-config FILE] [--traffic FILE] [--compare-to FILE] [--new-stack] [--json] [--timeout SECONDS] [--policy-timeout SECONDS]";
 
 async function main(argv: string[]): Promise<number> {
     let values;
@@ -29,6 +31,8 @@ async function main(argv: string[]): Promise<number> {
                 "policy-pack": { type: "string", default: path.join(PROJECT_ROOT, "policies") },
                 "new-stack": { type: "boolean", default: false },
                 json: { type: "boolean", default: false },
+                timeout: { type: "string", default: String(DEFAULT_TIMEOUT_SECONDS) },
+                "policy-timeout": { type: "string", default: String(DEFAULT_POLICY_TIMEOUT_SECONDS) },
             },
             strict: true,
             allowPositionals: false,
@@ -37,6 +41,10 @@ async function main(argv: string[]): Promise<number> {
         throw new PreviewError(`${oneLine(error)}; ${USAGE}`);
     }
     if (values.stack.length > 1) throw new PreviewError(`--stack given ${values.stack.length} times (${values.stack.join(", ")}): one preview runs one stack; ${USAGE}`);
+    const seconds = (flag: "timeout" | "policy-timeout") => {
+        if (!/^[1-9][0-9]*$/.test(values[flag])) throw new PreviewError(`--${flag} must be a whole number of seconds, 1 or more, got ${JSON.stringify(values[flag])}; ${USAGE}`);
+        return Number(values[flag]);
+    };
     const absolute = (p: string | undefined) => p === undefined ? undefined : path.resolve(p);
     const base = values["compare-to"] === undefined ? undefined : readBaseReport(values["compare-to"]);
     const result = await runOfflinePreview({
@@ -46,6 +54,8 @@ async function main(argv: string[]): Promise<number> {
         policyPackConfig: absolute(values["policy-pack-config"]),
         newStack: values["new-stack"],
         trafficFile: absolute(values.traffic),
+        timeoutSeconds: seconds("timeout"),
+        policyTimeoutSeconds: seconds("policy-timeout"),
     });
     const diff = base && costDiff(result, base);
     const report = (values.json ? jsonReport(result, diff) : humanReport(result, diff)) + "\n";

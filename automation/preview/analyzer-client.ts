@@ -81,11 +81,22 @@ const START_TIMEOUT_MS = 60_000;
 /** gRPC allows 4 MB by default; the SDK server accepts 400 MB, so a big stack must be able to send that much. */
 const MAX_MESSAGE_BYTES = 400 * 1024 * 1024;
 
-export class PolicyPackClient {
-    private constructor(private readonly process: ChildProcess, private readonly client: analyzerRpc.AnalyzerClient) {}
+/** An Analyzer call that ran past the client's deadline: the pack is busy with it and will not answer another call. */
+export class PolicyCallTimeout extends PreviewError {
+    constructor(readonly method: string, readonly seconds: number) {
+        super(`policy pack ${method} did not answer within ${seconds} s (--policy-timeout ${seconds})`);
+    }
+}
 
-    /** Starts the pack in packDir and connects to it. */
-    static async start(packDir: string): Promise<PolicyPackClient> {
+export class PolicyPackClient {
+    private constructor(
+        private readonly process: ChildProcess,
+        private readonly client: analyzerRpc.AnalyzerClient,
+        private readonly callTimeoutSeconds?: number,
+    ) {}
+
+    /** Starts the pack in packDir and connects to it; callTimeoutSeconds bounds every call after that. */
+    static async start(packDir: string, options: { callTimeoutSeconds?: number } = {}): Promise<PolicyPackClient> {
         const dir = path.resolve(packDir);
         let runner: string;
         try {
@@ -95,13 +106,13 @@ export class PolicyPackClient {
         }
         // The engine address is only used for log messages; there is no engine here, and the pack does not need one to answer.
         const child = spawn(process.execPath, [runner, "127.0.0.1:0", dir], { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
-        process.once("exit", () => { if (child.exitCode === null) child.kill(); }); // never outlive the preview, however it ends
+        process.once("exit", () => { if (child.exitCode === null) child.kill("SIGKILL"); }); // never outlive the preview, however it ends
         const port = await readPort(child, dir);
         const client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
             "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
             "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
         });
-        return new PolicyPackClient(child, client);
+        return new PolicyPackClient(child, client, options.callTimeoutSeconds);
     }
 
     async info(): Promise<PackInfo> {
@@ -184,16 +195,19 @@ export class PolicyPackClient {
         return diagnostics(response);
     }
 
-    /** Closes the connection and ends the pack process this client started. */
+    /** Closes the connection and ends the pack process this client started (SIGKILL: a pack stuck in a policy cannot handle a signal). */
     stop(): void {
         this.client.close();
-        if (this.process.exitCode === null) this.process.kill();
+        if (this.process.exitCode === null) this.process.kill("SIGKILL");
     }
 
     private call<Request, Response = unknown>(method: string, request: Request): Promise<Response> {
         const invoke = (this.client as unknown as Record<string, Function>)[method].bind(this.client);
-        return new Promise((resolve, reject) => invoke(request, (error: grpc.ServiceError | null, response: Response) => {
+        const seconds = this.callTimeoutSeconds;
+        const options: grpc.CallOptions = seconds === undefined ? {} : { deadline: Date.now() + seconds * 1000 };
+        return new Promise((resolve, reject) => invoke(request, new grpc.Metadata(), options, (error: grpc.ServiceError | null, response: Response) => {
             if (!error) resolve(response);
+            else if (error.code === grpc.status.DEADLINE_EXCEEDED && seconds !== undefined) reject(new PolicyCallTimeout(method, seconds));
             else {
                 // The SDK puts a policy's stack trace in the details: keep what failed and why, on one line.
                 const lines = (error.details || error.message).split("\n").map(l => l.trim()).filter(l => l && !l.startsWith("at "));

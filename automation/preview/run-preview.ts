@@ -8,7 +8,9 @@ import { parse as parseYaml } from "yaml";
 import { cents, COST_LINE_ITEMS, CostLayout, CostLineItem, defaultLayout, estimateMonthlyCost, trafficProfile, TrafficProfile } from "../../policies/lib/cost-model";
 import { PRICE_REGION } from "../../policies/lib/prices";
 import { ConfigError, PROJECT, parseStackConfig } from "../../components/config";
-import { AnalyzedResource, PolicyPackClient } from "./analyzer-client";
+import { AnalyzedResource, PolicyCallTimeout, PolicyPackClient } from "./analyzer-client";
+import { withDeadline } from "./deadline";
+import { explainTimeout } from "./hung-policy";
 import { cheapestEndpointLayout, describeEndpointChange, withEndpointChange } from "../../policies/lib/endpoint-economics";
 import { costLayoutFromGraph } from "./cost-layout";
 import { PreviewError } from "./errors";
@@ -29,7 +31,15 @@ export interface PreviewOptions {
     newStack?: boolean;
     /** A traffic file (the `traffic` section in YAML or JSON) instead of the stack's traffic config. */
     trafficFile?: string;
+    /** How long the program may run; default DEFAULT_TIMEOUT_SECONDS. */
+    timeoutSeconds?: number;
+    /** How long each policy pack call may take; default DEFAULT_POLICY_TIMEOUT_SECONDS. */
+    policyTimeoutSeconds?: number;
 }
+
+/** Generous: prod's program takes 3-8 s here, its slowest pack call (AnalyzeStack) under one. */
+export const DEFAULT_TIMEOUT_SECONDS = 120;
+export const DEFAULT_POLICY_TIMEOUT_SECONDS = 60;
 
 export type ViolationLevel = "mandatory" | "advisory" | "remediated";
 
@@ -68,19 +78,28 @@ export async function runOfflinePreview(options: PreviewOptions): Promise<Previe
         throw new PreviewError(`policy pack ${path.resolve(options.packDir)} not found (no package.json): the pack lives in policies/`);
     }
 
+    const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+    const startPack = () => PolicyPackClient.start(options.packDir, { callTimeoutSeconds: options.policyTimeoutSeconds ?? DEFAULT_POLICY_TIMEOUT_SECONDS });
     // Start the pack first: it takes about 2 s to type-check and listen, the program runs meanwhile.
-    const starting = PolicyPackClient.start(options.packDir);
+    const starting = startPack();
     starting.catch(() => undefined); // reported below, after the program's own errors
     let pack: PolicyPackClient | undefined;
     try {
-        const run = await runProgram(stack, { newStack: options.newStack });
+        const run = await withDeadline(timeoutSeconds, `the program in ${stack.programDir}`, "--timeout", () => runProgram(stack, { newStack: options.newStack }));
         pack = await starting;
         const info = await pack.info();
         const config = resolvePolicyConfig(info, fileConfig, traffic.section);
-        await pack.configureStack(stack.project, stack.stack, stack.config, stack.secretKeys);
-        await pack.configure(config);
+        const configured = async (client: PolicyPackClient) => {
+            await client.configureStack(stack.project, stack.stack, stack.config, stack.secretKeys);
+            await client.configure(config);
+            return client;
+        };
+        await configured(pack);
         const remediating = Object.values(config).some(c => c.enforcementLevel === "remediate");
-        const { analyzed, afterUpdate, violations } = await evaluatePolicies(pack, run.resources, remediating);
+        const { analyzed, afterUpdate, violations } = await evaluatePolicies(pack, run.resources, remediating, async (timeout, subjects) => {
+            pack!.stop(); // busy with the call that hung
+            return explainTimeout(timeout, info, config, async () => configured(await startPack()), subjects);
+        });
         const cost = costReport(afterUpdate, traffic.profile, traffic.perServiceGbPerMonth);
         return {
             stack: stack.stack,
@@ -177,7 +196,7 @@ export function readTraffic(stack: StackSettings, trafficFile?: string): { secti
  * Per resource, in registration order as the engine meets them: Remediate first when a policy
  * remediates (its output replaces the inputs), then Analyze; then AnalyzeStack over all of them.
  */
-export async function evaluatePolicies(pack: PolicyPackClient, resources: RegisteredResource[], remediating: boolean) {
+export async function evaluatePolicies(pack: PolicyPackClient, resources: RegisteredResource[], remediating: boolean, explain?: ExplainTimeout) {
     const analyzed = new Map<string, AnalyzedResource>();
     const violations: PreviewResult["violations"] = [];
     for (const r of resources) {
@@ -191,7 +210,7 @@ export async function evaluatePolicies(pack: PolicyPackClient, resources: Regist
         const provider = r.providerUrn === undefined ? undefined : analyzed.get(r.providerUrn);
         if (provider) analyzed.get(r.urn)!.provider = { urn: provider.urn, type: provider.type, name: provider.name, properties: provider.properties };
     }
-    await forEachConcurrently([...analyzed.values()], CONCURRENT_CALLS, async resource => {
+    await whenTimedOut(explain, [...analyzed.values()], () => forEachConcurrently([...analyzed.values()], CONCURRENT_CALLS, async resource => {
         if (remediating) {
             for (const remediation of await pack.remediate(resource)) {
                 if (remediation.properties) {
@@ -205,7 +224,7 @@ export async function evaluatePolicies(pack: PolicyPackClient, resources: Regist
         for (const d of await pack.analyze(resource)) {
             if (d.level === "advisory" || d.level === "mandatory") violations.push({ policy: d.policy, level: d.level, urn: d.urn ?? null, message: d.message });
         }
-    });
+    }));
     // AnalyzeStack sees resources as after the update: outputs over (remediated) inputs, and the id
     // Terraform-bridged (aws:) providers keep among their outputs, so policies can match ids too.
     const afterUpdate = resources.map(r => {
@@ -213,13 +232,24 @@ export async function evaluatePolicies(pack: PolicyPackClient, resources: Regist
         const id = r.id !== undefined && r.type.startsWith("aws:") ? { id: r.id } : {};
         return { ...resource, properties: { ...analyzerProperties(r.outputs), ...resource.properties, ...id } };
     });
-    for (const d of await pack.analyzeStack(afterUpdate)) {
+    for (const d of await whenTimedOut(explain, afterUpdate, () => pack.analyzeStack(afterUpdate))) {
         if (d.level === "advisory" || d.level === "mandatory") violations.push({ policy: d.policy, level: d.level, urn: d.urn ?? null, message: d.message });
     }
     // Concurrent calls finish in any order; the report must not.
     const order = new Map(resources.map((r, i) => [r.urn, i]));
     violations.sort((a, b) => a.policy.localeCompare(b.policy) || (order.get(a.urn ?? "") ?? -1) - (order.get(b.urn ?? "") ?? -1) || a.message.localeCompare(b.message));
     return { analyzed, afterUpdate, violations };
+}
+
+/** Turns a pack call's timeout into the error that says which policy did not finish on what. */
+type ExplainTimeout = (timeout: PolicyCallTimeout, subjects: AnalyzedResource[]) => Promise<PreviewError>;
+
+async function whenTimedOut<T>(explain: ExplainTimeout | undefined, subjects: AnalyzedResource[], calls: () => Promise<T>): Promise<T> {
+    try {
+        return await calls();
+    } catch (error) {
+        throw error instanceof PolicyCallTimeout && explain ? await explain(error, subjects) : error;
+    }
 }
 
 async function forEachConcurrently<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {

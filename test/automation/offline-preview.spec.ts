@@ -162,6 +162,14 @@ describe("automation/offline-preview (end to end)", function () {
             ["a program that calls process.exit", ["--stack", "exit", "--program", MISBEHAVING, "--policy-pack", FIXTURE_PACK], /^offline preview: program .* failed: it called process\.exit\(3\); a Pulumi program ends by returning$/],
             // The fixture's 10 ms timer fires while the runtime settles its RPCs or after runProgram returned, depending on the machine: both are one line.
             ["a program whose timer throws after it returned", ["--stack", "late-throw", "--program", MISBEHAVING, "--policy-pack", FIXTURE_PACK], /^offline preview: program (\S+ failed|failed after it returned): late boom$/],
+            // Time limits: what did not finish, by name. The program's own limit stays at its default where a policy is the one looping.
+            ["a program that busy-loops", ["--stack", "busy", "--program", MISBEHAVING, "--policy-pack", FIXTURE_PACK, "--timeout", "5"], /^offline preview: the program in \S+misbehaving did not finish within 5 s \(--timeout 5\)$/],
+            ["a program whose outputs never resolve", ["--stack", "never", "--program", MISBEHAVING, "--policy-pack", FIXTURE_PACK, "--timeout", "5"], /^offline preview: the program in \S+misbehaving did not finish within 5 s \(--timeout 5\)$/],
+            ["a policy that loops on one resource", ["--stack", "ci", "--program", BAD_LAYOUT, "--policy-pack", FIXTURE_PACK, "--policy-pack-config", path.join(FIXTURE_PACK, "config", "looping.json"), "--policy-timeout", "3"],
+                /^offline preview: policy loops-on-request did not finish analyzing aws:lb\/targetGroup:TargetGroup 'bad-web' \(urn:pulumi:ci::bad-layout::aws:lb\/targetGroup:TargetGroup::bad-web\) within 3 s \(--policy-timeout 3\)$/],
+            ["a stack policy that loops", ["--stack", "ci", "--program", BAD_LAYOUT, "--policy-pack", FIXTURE_PACK, "--policy-pack-config", path.join(FIXTURE_PACK, "config", "looping-stack.json"), "--policy-timeout", "3"],
+                /^offline preview: policy loops-on-stack did not finish analyzing the stack \(\d+ resources\) within 3 s \(--policy-timeout 3\)$/],
+            ["a time limit that is not a whole number of seconds", ["--stack", "dev", "--timeout", "1.5"], /^offline preview: --timeout must be a whole number of seconds, 1 or more, got "1\.5"/],
             ["pack config naming a policy the pack lacks", ["--stack", "dev", "--policy-pack", FIXTURE_PACK, "--policy-pack-config", path.join(FIXTURE_PACK, "config", "unknown-policy.json")], /names nat-in-route-azz, which pack graph-checks does not have/],
         ];
         before(() => start(...cases.map(([, args]) => args)));
