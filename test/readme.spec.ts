@@ -4,10 +4,9 @@ import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { configKeys, parseStackConfig, zonalServiceSchema } from "../components/config";
 
-/** Rows of the README's config reference: `| \`section.key\` | default | allowed |`, one key per row. */
+/** Rows of the config reference (docs/config.md): `| \`section.key\` | default | allowed |`, one key per row. */
 function configReferenceRows(): { key: string; defaultCell: string }[] {
-    const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");
-    const reference = readme.slice(readme.indexOf("\n## Config reference")).split(/\n## /)[1];
+    const reference = readFileSync(join(__dirname, "..", "docs", "config.md"), "utf8");
     return [...reference.matchAll(/^\| `([a-zA-Z]+(?:\[\])?(?:\.(?:[a-zA-Z0-9]+|<key>)(?:\[\])?)+)` \| ([^|]*) \|/gm)]
         .map(([, key, defaultCell]) => ({ key, defaultCell: defaultCell.trim() }));
 }
@@ -23,11 +22,11 @@ function defaultOf(key: string): unknown {
     return lookup(config, key.replace("<key>", "web"));
 }
 
-/** Follows a README key path; `list[]` steps into the first entry. */
+/** Follows a config reference key path; `list[]` steps into the first entry. */
 const lookup = (value: unknown, path: string) =>
     path.split(".").reduce<any>((current, part) => part.endsWith("[]") ? current?.[part.slice(0, -2)]?.[0] : current?.[part], value);
 
-describe("README config reference", () => {
+describe("config reference (docs/config.md)", () => {
     it("lists exactly the keys components/config.ts accepts, one row each", () => {
         const keys = configReferenceRows().map(r => r.key);
         assert.deepEqual([...keys].sort(), configKeys().sort());
