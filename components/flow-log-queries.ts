@@ -94,27 +94,19 @@ export const QUERY_COLUMNS: Record<FlowLogQueryKey, readonly string[]> = {
     "aws-services": ["day", "aws_service", "gb_total", "gb_via_nat"],
 };
 
-export interface FlowLogQuery {
-    /** Short description for the Athena console. */
-    description: string;
-    sql: string;
-}
+/** What each query returns, for the Athena console. */
+export const QUERY_DESCRIPTIONS: Record<FlowLogQueryKey, string> = {
+    "cross-az-by-subnet": "GB per day between each pair of subnets, with their AZ ids; cross_az marks the pairs in different AZs",
+    "nat-gateway-by-az": "GB per day the NAT gateways processed, by the AZ of the NAT gateway",
+    "aws-services": "GB per day between the private subnets and AWS service ranges: every path (gb_total) and through NAT gateways, bypassing endpoints (gb_via_nat)",
+};
 
-/** The named queries for one VPC. */
-export function flowLogQueries(layout: FlowLogLayout): Record<FlowLogQueryKey, FlowLogQuery> {
+/** The named queries' SQL for one VPC. */
+export function flowLogQueries(layout: FlowLogLayout): Record<FlowLogQueryKey, string> {
     return {
-        "cross-az-by-subnet": {
-            description: "GB per day between each pair of subnets, with their AZ ids; cross_az marks the pairs in different AZs",
-            sql: crossAzBySubnet(layout),
-        },
-        "nat-gateway-by-az": {
-            description: "GB per day the NAT gateways processed, by the AZ of the NAT gateway",
-            sql: natGatewayByAz(layout),
-        },
-        "aws-services": {
-            description: "GB per day between the private subnets and AWS service ranges (gb_total, every path) and the part through NAT gateways, bypassing endpoints (gb_via_nat)",
-            sql: awsServices(layout),
-        },
+        "cross-az-by-subnet": crossAzBySubnet(layout),
+        "nat-gateway-by-az": natGatewayByAz(layout),
+        "aws-services": awsServices(layout),
     };
 }
 

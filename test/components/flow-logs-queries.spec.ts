@@ -92,7 +92,7 @@ describe("flow-log named queries on a sample flow log (DuckDB)", function () {
     let instance: DuckDBInstance;
     let connection: DuckDBConnection;
     const run = async (key: FlowLogQueryKey) => {
-        const reader = await connection.runAndReadAll(queries[key].sql);
+        const reader = await connection.runAndReadAll(queries[key]);
         return { columns: reader.columnNames(), rows: reader.getRowsJS() as unknown[][], objects: reader.getRowObjectsJS() };
     };
 
@@ -130,8 +130,8 @@ describe("flow-log named queries on a sample flow log (DuckDB)", function () {
     it("without NAT gateways the NAT query returns nothing and nothing counts as through NAT", async () => {
         await loadSample(connection, false);
         const withoutNat = flowLogQueries({ ...LAYOUT, natGatewayInterfaceIds: [] });
-        assert.deepEqual((await connection.runAndReadAll(withoutNat["nat-gateway-by-az"].sql)).getRowsJS(), []);
-        const services = (await connection.runAndReadAll(withoutNat["aws-services"].sql)).getRowsJS();
+        assert.deepEqual((await connection.runAndReadAll(withoutNat["nat-gateway-by-az"])).getRowsJS(), []);
+        const services = (await connection.runAndReadAll(withoutNat["aws-services"])).getRowsJS();
         assert.deepEqual(services.map(row => row[3]), [0, 0, 0]);
     });
 
