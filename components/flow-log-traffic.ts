@@ -10,7 +10,7 @@ import { crossAzTransferCost, natProcessingCost, TrafficProfile } from "../polic
 import { HOURS_PER_MONTH } from "../policies/lib/prices";
 import { FLOW_LOG_QUERY_KEYS, FlowLogQueryKey, QUERY_COLUMNS } from "./flow-log-queries";
 
-export const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
+const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
 
 /** One result row by column name: text from Athena's CSV, or typed values from an SQL engine. */
 export type ResultRow = Record<string, unknown>;
