@@ -39,6 +39,12 @@ export = async () => {
         privateRouteTableIds: network.privateRouteTableIds,
         natGatewayIds: network.natGatewayIds,
         endpointIds: network.endpointIds,
+        ...(network.flowLogs && {
+            flowLogsBucket: network.flowLogs.bucketName,
+            flowLogsDatabase: network.flowLogs.databaseName,
+            flowLogsWorkgroup: network.flowLogs.workgroupName,
+            flowLogsQueryIds: network.flowLogs.namedQueryIds,
+        }),
         ...(cluster && {
             eksClusterName: cluster.clusterName,
             kubeconfig: cluster.kubeconfig,

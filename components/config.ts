@@ -47,6 +47,17 @@ function section<Shape extends z.ZodRawShape>(shape: Shape) {
     return z.strictObject(shape, { error: issue => issue.code === "unrecognized_keys" ? allowed : undefined });
 }
 
+/** VPC flow logs to S3 and the Athena table and queries that read cross-AZ bytes from them (components/flow-logs.ts). */
+const flowLogsSchema = section({
+    /** Log every network interface of the VPC to an S3 bucket, with the Glue table and Athena named queries (default false). */
+    enabled: z.boolean({ error: "must be true or false" }).default(false),
+    /** Days before a log file or an Athena query result is deleted (default 30). */
+    retentionDays: z.number({ error: "must be a whole number of days 1-3650" }).int("must be a whole number of days 1-3650")
+        .min(1, "must be 1-3650").max(3650, "must be 1-3650").default(30),
+    /** Seconds a flow is aggregated into one record: 600 (AWS's default, fewer records) or 60. */
+    maxAggregationInterval: z.union([z.literal(60), z.literal(600)], { error: "must be 60 or 600" }).default(600),
+});
+
 const endpointListSchema = z.array(z.enum(ENDPOINT_SERVICES, { error: oneOf(ENDPOINT_SERVICES) }));
 
 const networkSchema = section({
@@ -79,6 +90,8 @@ const networkSchema = section({
     }),
     /** Who may reach interface endpoints on 443: the whole VPC CIDR or only the private subnets. */
     endpointIngress: z.enum(["vpc", "private-subnets"], { error: oneOf(["vpc", "private-subnets"]) }).default("vpc"),
+    /** VPC flow logs with the Athena pieces that measure cross-AZ, NAT and AWS-service bytes; off unless enabled. */
+    flowLogs: flowLogsSchema.prefault({}),
 }).superRefine((network, ctx) => {
     const layoutError = subnetLayoutError(network.cidr, network.availabilityZones?.length ?? network.azCount ?? DEFAULT_AZ_COUNT);
     if (layoutError) ctx.addIssue({ code: "custom", path: ["cidr"], message: layoutError, input: network.cidr });
@@ -521,6 +534,7 @@ function checkServicesAgainstCluster(
 
 export type NetworkConfig = z.output<typeof networkSchema>;
 export type TrafficConfig = z.output<typeof trafficSchema>;
+export type FlowLogsConfig = z.output<typeof flowLogsSchema>;
 export type EksConfig = z.output<typeof eksSchema>;
 export type ZonalServiceConfig = z.output<typeof zonalServiceSchema>;
 export type EcsConfig = z.output<typeof ecsSchema>;

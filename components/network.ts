@@ -8,9 +8,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
-    ConfigError, EndpointService, GATEWAY_ENDPOINT_SERVICES, GatewayEndpointService,
+    ConfigError, EndpointService, FlowLogsConfig, GATEWAY_ENDPOINT_SERVICES, GatewayEndpointService,
     InterfaceEndpointService, NetworkConfig,
 } from "./config";
+import { FlowLogs } from "./flow-logs";
 import { carveSubnets } from "./subnet-layout";
 
 export interface NetworkArgs {
@@ -24,6 +25,8 @@ export interface NetworkArgs {
     endpoints: EndpointService[];
     /** Interface endpoints accept 443 from the whole VPC ("vpc") or only the private subnets. */
     endpointIngress: NetworkConfig["endpointIngress"];
+    /** With enabled, a FlowLogs child logs every interface and holds the Athena queries that measure cross-AZ bytes. */
+    flowLogs?: FlowLogsConfig;
     /** Extra tags on every resource. */
     tags?: Record<string, string>;
 }
@@ -43,6 +46,8 @@ export class Network extends pulumi.ComponentResource {
     public readonly natGatewayIds: pulumi.Output<string>[];
     /** VPC endpoint ids by service name (s3, ecr.dkr, ...). */
     public readonly endpointIds: Record<string, pulumi.Output<string>>;
+    /** The flow logs and their Athena pieces, when network.flowLogs.enabled. */
+    public readonly flowLogs?: FlowLogs;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("crossaz:network:Network", name, {}, opts);
@@ -156,6 +161,21 @@ export class Network extends pulumi.ComponentResource {
                     tags: tagged(`${name}-${service}`),
                 }, parent).id;
             }
+        }
+
+        if (args.flowLogs?.enabled) {
+            this.flowLogs = new FlowLogs(`${name}-flow-logs`, {
+                vpcId: vpc.id,
+                vpcCidr: args.cidr,
+                subnets: [
+                    ...privateSubnets.map((s, i) => ({ id: s.id, cidr: layout.privateCidrs[i], availabilityZoneId: s.availabilityZoneId, tier: "private" as const })),
+                    ...publicSubnets.map((s, i) => ({ id: s.id, cidr: layout.publicCidrs[i], availabilityZoneId: s.availabilityZoneId, tier: "public" as const })),
+                ],
+                natGatewayInterfaceIds: natGateways.map(n => n.networkInterfaceId),
+                retentionDays: args.flowLogs.retentionDays,
+                maxAggregationInterval: args.flowLogs.maxAggregationInterval,
+                tags: args.tags,
+            }, parent);
         }
 
         this.vpcId = vpc.id;

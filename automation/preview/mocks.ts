@@ -110,7 +110,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         return `arn:aws:${service}:${this.options.region}:${FAKE_ACCOUNT_ID}:${kind}/${name}/${hex(seed, 16)}`;
     }
 
-    /** Outputs a program may read before they exist: AWS resources get arn and name; EKS clusters an endpoint. */
+    /** Outputs a program may read before they exist: AWS resources get arn and name; EKS clusters an endpoint; NAT gateways their interface, subnets their AZ id. */
     private fakeOutputs(type: string, name: string, id: string, inputs: Record<string, any>, seed: string): Record<string, any> {
         if (type.startsWith("kubernetes:")) {
             const metadata = { ...(inputs.metadata ?? {}) };
@@ -133,6 +133,10 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
             outputs.arnSuffix = id.split(":loadbalancer/").pop();
         }
         if (type === "aws:ec2/eip:Eip") outputs.allocationId = id;
+        if (type === "aws:ec2/natGateway:NatGateway") outputs.networkInterfaceId = `eni-${hex(seed, 17)}`;
+        if (type === "aws:ec2/subnet:Subnet" && typeof inputs.availabilityZone === "string") {
+            outputs.availabilityZoneId = `${regionCode(this.options.region)}-az${"abcdef".indexOf(inputs.availabilityZone.slice(-1)) + 1}`;
+        }
         return outputs;
     }
 }

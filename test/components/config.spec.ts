@@ -11,11 +11,15 @@ describe("stack config", () => {
             natGateways: "perAz",
             endpoints: ["s3", "dynamodb", "ecr.api", "ecr.dkr", "sts", "logs"],
             endpointIngress: "vpc",
+            flowLogs: { enabled: false, retentionDays: 30, maxAggregationInterval: 600 },
         });
     });
 
     it("keeps explicit values", () => {
-        const network = { cidr: "10.20.0.0/20", azCount: 2, natGateways: "single", endpoints: ["s3"], endpointIngress: "private-subnets" };
+        const network = {
+            cidr: "10.20.0.0/20", azCount: 2, natGateways: "single", endpoints: ["s3"], endpointIngress: "private-subnets",
+            flowLogs: { enabled: true, retentionDays: 7, maxAggregationInterval: 60 },
+        };
         assert.deepEqual(parseStackConfig({ network }).network, network);
     });
 
@@ -47,7 +51,7 @@ describe("stack config", () => {
         it("azCount contradicting availabilityZones", () => rejects({ network: { azCount: 3, availabilityZones: ["us-east-1a", "us-east-1b"] } },
             "network.azCount contradicts network.availabilityZones (2 AZs): set one of them, got 3"));
         it("unknown key (a typo)", () => rejects({ network: { natGateway: "single" } },
-            "cross-az-platform:network has unknown key natGateway (allowed keys: cidr, azCount, availabilityZones, natGateways, endpoints, endpointIngress)"));
+            "cross-az-platform:network has unknown key natGateway (allowed keys: cidr, azCount, availabilityZones, natGateways, endpoints, endpointIngress, flowLogs)"));
         it("unknown section", () => rejects({ netwrok: {} }, /^cross-az-platform has unknown key netwrok \(allowed keys: network/));
         it("a value of the wrong type, naming the type allowed", () => {
             rejects({ network: { cidr: 5 } }, "network.cidr must be a string, got 5");

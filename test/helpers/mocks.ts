@@ -8,7 +8,9 @@
  * - name: the `name` input, else the logical name with an auto-name suffix (`eks-node-1234567`), so a
  *   test tells a resource's name output from its logical name.
  * A few types answer more: an Elastic IP its allocationId, an ALB its dnsName, an EKS cluster its
- * endpoint, certificate authority and cluster security group.
+ * endpoint, certificate authority and cluster security group, a subnet its AZ id (`use1-az<n>`, the
+ * n-th letter of its AZ name, as getAvailabilityZones answers), a NAT gateway its network interface
+ * (`eni-<name>`). getCallerIdentity answers account 111122223333.
  */
 import * as pulumi from "@pulumi/pulumi";
 
@@ -68,6 +70,12 @@ export async function declare<T>(program: () => T | Promise<T>, options: Declare
                 case "aws:ec2/eip:Eip":
                     state.allocationId = `eipalloc-${name}`;
                     break;
+                case "aws:ec2/subnet:Subnet":
+                    state.availabilityZoneId = `use1-az${"abcdef".indexOf(String(inputs.availabilityZone).slice(-1)) + 1}`;
+                    break;
+                case "aws:ec2/natGateway:NatGateway":
+                    state.networkInterfaceId = `eni-${name}`;
+                    break;
                 case "aws:lb/loadBalancer:LoadBalancer":
                     state.dnsName = `${name}.elb.mock`;
                     break;
@@ -87,6 +95,8 @@ export async function declare<T>(program: () => T | Promise<T>, options: Declare
                     return { name: "us-east-1", region: "us-east-1", id: "us-east-1" };
                 case "aws:index/getPartition:getPartition":
                     return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+                case "aws:index/getCallerIdentity:getCallerIdentity":
+                    return { accountId: "111122223333", id: "111122223333" };
                 default:
                     return inputs;
             }
