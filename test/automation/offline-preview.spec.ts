@@ -116,10 +116,11 @@ describe("automation/offline-preview (end to end)", function () {
             assert.match(violations[0].message, /Service crossaz-measurement\/zone-echo-baseline has no spec\.trafficDistribution.*10,000 GB\/month of east-west traffic .*\$133\.33\/month/);
         });
 
-        it("dev exits 0 and reports the single NAT gateway as advisory", async () => {
+        it("dev exits 0 and reports the single NAT gateway and its plain-HTTP ALB as advisory", async () => {
             const run = await preview(...DEV);
             assert.equal(run.code, 0, shows(run));
             assert.match(run.stdout, /nat-gateway-per-az\n\s+\[advisory\]/);
+            assert.match(run.stdout, /lb-public-https\n\s+\[advisory\] aws:lb\/listener:Listener::web-http\n/);
             assert.match(run.stdout, /^PASS: 0 mandatory/m);
         });
 
