@@ -99,7 +99,7 @@ describe("automation/offline-preview (end to end)", function () {
             assert.deepEqual(components, [
                 "crossaz:ecs:Cluster/ecs", "crossaz:ecs:FargateService/web", "crossaz:eks:AutoModeCluster/eks",
                 "crossaz:k8s:CrossAzMeasurement/measurement", "crossaz:k8s:ZonalService/shop-backend",
-                "crossaz:k8s:ZonalService/shop-frontend", "crossaz:network:Network/network",
+                "crossaz:k8s:ZonalService/shop-frontend", "crossaz:lb:AccessLogBucket/access-logs", "crossaz:network:Network/network",
             ]);
             assert.deepEqual(result.violations, []);
             // before: the ECS half of north-south has no kube-proxy hop in either layout
