@@ -432,7 +432,7 @@ export const zonalServiceSchema = section({
     /** Mount the container's root filesystem read-only; writablePaths get an emptyDir each. */
     readOnlyRootFilesystem: z.boolean({ error: "must be true or false" }).default(true),
     /** Absolute paths the image writes to, each an emptyDir volume (nginx-unprivileged needs /tmp). */
-    writablePaths: z.array(pattern(/^\/[^\s]*$/, "must be absolute paths like /tmp"))
+    writablePaths: z.array(pattern(/^\/\S+$/, "must be absolute paths below / like /tmp"))
         .refine(paths => new Set(paths).size === paths.length, "must not list a path twice")
         .default(["/tmp"]),
     /** Mount a Kubernetes service account token (automountServiceAccountToken); only for pods that call the API server. */

@@ -65,7 +65,8 @@ describe("config: service hardening", () => {
 
     it("names the key, the value and what is allowed", () => {
         rejects(service({ podSecurity: "privileged" }), 'services.0.podSecurity must be one of restricted|baseline, got "privileged"');
-        rejects(service({ writablePaths: ["tmp"] }), 'services.0.writablePaths.0 must be absolute paths like /tmp, got "tmp"');
+        rejects(service({ writablePaths: ["tmp"] }), 'services.0.writablePaths.0 must be absolute paths below / like /tmp, got "tmp"');
+        rejects(service({ writablePaths: ["/"] }), 'services.0.writablePaths.0 must be absolute paths below / like /tmp, got "/"');
         rejects(service({ writablePaths: ["/tmp", "/tmp"] }), 'services.0.writablePaths must not list a path twice, got ["/tmp","/tmp"]');
         rejects(service({ egressCidrs: ["10.0.0.0"] }), 'services.0.egressCidrs.0 must be IPv4 CIDRs like 10.0.0.0/16, got "10.0.0.0"');
         rejects(service({ serviceAccountToken: "no" }), 'services.0.serviceAccountToken must be true or false, got "no"');
