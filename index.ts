@@ -1,7 +1,8 @@
 /**
  * cross-az-platform: stack config in, zone-local components composed, outputs out.
  */
-import { DEFAULT_CAPACITY_STRATEGY, EcsConfig, loadStackConfig, ZonalServiceConfig } from "./components/config";
+import { AccessLogBucket } from "./components/access-logs";
+import { DEFAULT_CAPACITY_STRATEGY, EcsConfig, loadStackConfig, StackConfig } from "./components/config";
 import { EcsCluster } from "./components/ecs-cluster";
 import { AutoModeCluster } from "./components/eks-auto-mode";
 import { FargateService } from "./components/fargate-service";
@@ -13,12 +14,20 @@ export = async () => {
     const config = loadStackConfig();
     const availabilityZones = await resolveAvailabilityZones(config.network);
 
-    const network = new Network("network", { ...config.network, availabilityZones });
+    const network = new Network("network", { ...config.network, availabilityZones, protect: config.protect.deletion });
+    const accessLogs = config.accessLogs.enabled && (config.ecs || config.services.some(s => s.ingress))
+        ? new AccessLogBucket("access-logs", { expirationDays: config.accessLogs.expirationDays, protect: config.protect.deletion })
+        : undefined;
 
     const cluster = config.eks.enabled
-        ? new AutoModeCluster("eks", { ...config.eks, privateSubnetIds: network.privateSubnetIds })
+        ? new AutoModeCluster("eks", {
+            ...config.eks,
+            privateSubnetIds: network.privateSubnetIds,
+            protect: config.protect.deletion,
+            volumeReclaimPolicy: config.protect.volumeReclaimPolicy,
+        })
         : undefined;
-    const services = cluster ? declareServices(cluster, config.services, availabilityZones) : [];
+    const services = cluster ? declareServices(cluster, config, network, accessLogs) : [];
     const measurement = cluster && config.measurement.enabled
         ? new CrossAzMeasurement("measurement", {
             zoneCount: availabilityZones.length,
@@ -28,7 +37,7 @@ export = async () => {
             eastWestGbPerMonth: config.traffic?.eastWestGbPerMonth,
         }, { providers: { kubernetes: cluster.provider }, dependsOn: [cluster] })
         : undefined;
-    const ecs = config.ecs && deployFargateServices(config.ecs, network);
+    const ecs = config.ecs && deployFargateServices(config.ecs, network, config.protect.deletion, accessLogs);
 
     return {
         vpcId: network.vpcId,
@@ -56,12 +65,17 @@ export = async () => {
 };
 
 /** The ZonalServices on the cluster's provider, each after its namespace and the cluster's IngressClass and pools. */
-function declareServices(cluster: AutoModeCluster, services: ZonalServiceConfig[], availabilityZones: string[]) {
+function declareServices(cluster: AutoModeCluster, config: StackConfig, network: Network, accessLogs?: AccessLogBucket) {
     const onCluster = { provider: cluster.provider, dependsOn: [cluster] };
-    const namespaces = serviceNamespaces(services, onCluster);
+    const namespaces = serviceNamespaces(config.services, onCluster);
     // Resource names include the namespace: the same service name may live in two namespaces.
-    return services.map(service => new ZonalService(service.namespace === "default" ? service.name : `${service.namespace}-${service.name}`, {
-        service, availabilityZones,
+    return config.services.map(service => new ZonalService(service.namespace === "default" ? service.name : `${service.namespace}-${service.name}`, {
+        service,
+        availabilityZones: network.azs,
+        vpcCidr: network.vpcCidr,
+        publicSubnetCidrs: network.publicSubnetCidrs,
+        accessLogsBucket: accessLogs?.bucketName,
+        protect: config.protect.deletion,
     }, {
         providers: { kubernetes: cluster.provider },
         dependsOn: [cluster, ...(namespaces.has(service.namespace) ? [namespaces.get(service.namespace)!] : [])],
@@ -69,7 +83,7 @@ function declareServices(cluster: AutoModeCluster, services: ZonalServiceConfig[
 }
 
 /** One shared ECS cluster and a FargateService per `ecs.services` key. */
-function deployFargateServices(ecs: EcsConfig, network: Network) {
+function deployFargateServices(ecs: EcsConfig, network: Network, protect: boolean, accessLogs?: AccessLogBucket) {
     const cluster = new EcsCluster("ecs", {
         vpcId: network.vpcId,
         containerInsights: ecs.containerInsights,
@@ -84,6 +98,8 @@ function deployFargateServices(ecs: EcsConfig, network: Network) {
             vpcCidr: network.vpcCidr,
             publicSubnetIds: network.publicSubnetIds,
             privateSubnetIds: network.privateSubnetIds,
+            accessLogsBucket: accessLogs?.bucketName,
+            protect,
         });
         return [key, { albDnsName: fargate.albDnsName, serviceName: fargate.serviceName }] as const;
     });

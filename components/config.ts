@@ -204,12 +204,15 @@ const capacitySchema = section({
     spotWeight: wholeNumber("0-1000", 0, 1000).default(4),
 });
 
+/** ACM certificate ARNs: what an HTTPS listener serves. */
+const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/.+$/;
+
 /** The service's ALB. */
 const loadBalancerSchema = section({
     /** true: internal ALB in the private subnets, reachable from the VPC CIDR only. */
     internal: z.boolean({ error: "must be true or false" }).default(false),
     /** ACM certificate ARN: HTTPS on 443 and HTTP redirected to it; without one, plain HTTP on 80. */
-    certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/.+$/, "must be an ACM certificate ARN").optional(),
+    certificateArn: z.string().regex(ACM_CERTIFICATE_ARN, "must be an ACM certificate ARN").optional(),
     /** Target group cross-zone load balancing; false keeps each ALB node on targets in its own AZ (README). */
     crossZone: z.boolean({ error: "must be true or false" }).default(false),
 });
@@ -219,6 +222,8 @@ const deploymentSchema = section({
     minimumHealthyPercent: wholeNumber("0-100", 0, 100).default(100),
     maximumPercent: wholeNumber("100-200", 100, 200).default(200),
 });
+
+const NON_ROOT_USER = "must be a non-root user like 1000 or 1000:1000 (uid[:gid] or name[:group], not 0 or root)";
 
 /** One Fargate service behind its own ALB. */
 const fargateServiceSchema = section({
@@ -264,6 +269,9 @@ const fargateServiceSchema = section({
     execEnabled: z.boolean({ error: "must be true or false" }).default(false),
     /** Register the service in the cluster's Service Connect namespace (needs ecs.serviceConnectNamespace). */
     serviceConnect: z.boolean({ error: "must be true or false" }).default(false),
+    /** Linux user the app container runs as (uid[:gid] or name[:group]); default the image's USER. Root is refused. */
+    user: z.string({ error: NON_ROOT_USER }).regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/, NON_ROOT_USER)
+        .refine(user => !/^(0|root)(:|$)/.test(user), NON_ROOT_USER).optional(),
     /** IAM policy ARNs granted to the task role (the app's own AWS access); empty by default. */
     taskRolePolicyArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/.+$/, "must be IAM policy ARNs")).default([]),
 }).superRefine((service, ctx) => {
@@ -320,6 +328,9 @@ const pattern = (regex: RegExp, allowed: string) => z.string({ error: allowed })
 const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/;
 
+/** Every EKS control-plane log type. */
+export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
+
 export const eksSchema = section({
     /** Declare the EKS Auto Mode cluster (and allow `services`). */
     enabled: z.boolean({ error: "must be true or false" }).default(false),
@@ -339,8 +350,14 @@ export const eksSchema = section({
     secretsEncryption: z.boolean({ error: "must be true or false" }).default(false),
     /** At the end of the version's standard support: STANDARD upgrades the cluster, EXTENDED keeps it at six times the control-plane price. */
     supportType: z.enum(["STANDARD", "EXTENDED"], { error: oneOf(["STANDARD", "EXTENDED"]) }).default("STANDARD"),
-    /** Days CloudWatch keeps the control-plane logs (api, audit, authenticator); EKS's own log group would keep them forever. */
+    /** Days CloudWatch keeps the control-plane logs; EKS's own log group would keep them forever. */
     logRetentionDays: logRetentionDays(30),
+    /** Control-plane log types sent to CloudWatch Logs (a KMS-encrypted log group); prod sends all five. */
+    controlPlaneLogTypes: z.array(z.enum(CONTROL_PLANE_LOG_TYPES, { error: oneOf(CONTROL_PLANE_LOG_TYPES) }))
+        .refine(types => new Set(types).size === types.length, "must not list a log type twice")
+        .default(["api", "audit", "authenticator"]),
+    /** ARC zonal shift for the cluster: an impaired AZ's nodes can be shifted away from (zonalShiftConfig). */
+    zonalShift: z.boolean({ error: "must be true or false" }).default(true),
     /** Custom Auto Mode node pools beside the built-in general-purpose and system pools. */
     nodePools: section({
         /** arm64 on-demand pool (c/m/r, weight 10): Graviton price-performance. Images must be multi-arch. */
@@ -365,6 +382,8 @@ export const eksSchema = section({
 });
 
 export const ROUTING_MODES = ["PreferSameZone", "PreferSameNode"] as const;
+/** Pod Security Standards a service can meet, strictest first. */
+export const POD_SECURITY_LEVELS = ["restricted", "baseline"] as const;
 const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const CPU_QUANTITY = /^(\d+m|\d+(\.\d+)?)$/;
 const MEMORY_QUANTITY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/;
@@ -407,6 +426,8 @@ export const zonalServiceSchema = section({
         path: pattern(/^\//, "must be an absolute path like /").default("/"),
         /** Host name to match; default any host. */
         host: pattern(/^(\*\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a DNS name like shop.example.com").optional(),
+        /** ACM certificate ARN: HTTPS on 443 (TLS 1.3 policy) and HTTP 80 redirected to it; without one, plain HTTP on 80. */
+        certificateArn: pattern(ACM_CERTIFICATE_ARN, "must be an ACM certificate ARN like arn:aws:acm:us-east-1:111122223333:certificate/<id>").optional(),
     }).optional(),
     /** PodDisruptionBudget minAvailable: a count or a percentage like "50%". */
     pdb: section({
@@ -416,6 +437,21 @@ export const zonalServiceSchema = section({
             z.string().regex(/^(100|[1-9]?\d)%$/, PDB_ALLOWED),
         ], { error: PDB_ALLOWED }).default(1),
     }).prefault({}),
+    /**
+     * Pod Security Standard the pods meet, and their namespace enforces: restricted (non-root, no capabilities,
+     * RuntimeDefault seccomp) or, for images that must run as root, baseline (the image's user and capabilities).
+     */
+    podSecurity: z.enum(POD_SECURITY_LEVELS, { error: oneOf(POD_SECURITY_LEVELS) }).default("restricted"),
+    /** Mount the container's root filesystem read-only; writablePaths get an emptyDir each. */
+    readOnlyRootFilesystem: z.boolean({ error: "must be true or false" }).default(true),
+    /** Absolute paths the image writes to, each an emptyDir volume (nginx-unprivileged needs /tmp). */
+    writablePaths: z.array(pattern(/^\/\S+$/, "must be absolute paths below / like /tmp"))
+        .refine(paths => new Set(paths).size === paths.length, "must not list a path twice")
+        .default(["/tmp"]),
+    /** Mount a Kubernetes service account token (automountServiceAccountToken); only for pods that call the API server. */
+    serviceAccountToken: z.boolean({ error: "must be true or false" }).default(false),
+    /** CIDRs the pods may connect to beyond their namespace and DNS (the namespace denies other egress), e.g. 0.0.0.0/0. */
+    egressCidrs: z.array(pattern(IPV4_CIDR, "must be IPv4 CIDRs like 10.0.0.0/16")).default([]),
     /** HorizontalPodAutoscaler (autoscaling/v2) on CPU and memory utilization of the requests. */
     hpa: section({
         /** Upper bound of replicas (per zone with perZone); default 3 x replicas. */
@@ -447,6 +483,25 @@ export const zonalServiceSchema = section({
 /** Environment variables ZonalService sets from the downward API. */
 export const RESERVED_ENV = ["ZONE", "NODE_NAME"] as const;
 
+/** What an accident must not delete or replace: on unless the stack sets it off (dev, to be torn down). */
+const protectSchema = section({
+    /**
+     * Pulumi `protect` on the VPC, the EKS cluster, its KMS keys, the log groups and the access-log bucket, and
+     * AWS deletion protection on the cluster and every ALB. A change that would replace one of them fails instead.
+     */
+    deletion: z.boolean({ error: "must be true or false" }).default(true),
+    /** reclaimPolicy of the cluster's default StorageClass: Retain keeps a deleted claim's EBS volume, Delete removes it. */
+    volumeReclaimPolicy: z.enum(["Retain", "Delete"], { error: oneOf(["Retain", "Delete"]) }).default("Retain"),
+});
+
+/** ALB access logs (ECS ALBs and Ingress ALBs) to one S3 bucket of the stack: SSE-S3, no public access, TLS only. */
+const accessLogsSchema = section({
+    /** Create the bucket and log every ALB to it. */
+    enabled: z.boolean({ error: "must be true or false" }).default(true),
+    /** Days before S3 deletes a log object. */
+    expirationDays: wholeNumber("1-3650", 1, 3650).default(90),
+});
+
 const stackConfigSchema = section({
     network: networkSchema.default(() => networkSchema.parse({})),
     traffic: trafficSchema.optional(),
@@ -454,6 +509,8 @@ const stackConfigSchema = section({
     services: z.array(zonalServiceSchema).default([]),
     ecs: ecsSchema.optional(),
     measurement: measurementSchema.default(() => measurementSchema.parse({})),
+    protect: protectSchema.default(() => protectSchema.parse({})),
+    accessLogs: accessLogsSchema.default(() => accessLogsSchema.parse({})),
 }).superRefine((config, ctx) => {
     checkServicesAgainstCluster(config, ctx);
     const attributedGb = config.services.reduce((sum, service) => sum + (service.gbPerMonth ?? 0), 0);
@@ -543,6 +600,7 @@ export type CapacityStrategy = z.output<typeof capacitySchema>;
 export const DEFAULT_CAPACITY_STRATEGY: CapacityStrategy = capacitySchema.parse({});
 export type FargateServiceConfig = z.output<typeof fargateServiceSchema>;
 export type MeasurementConfig = z.output<typeof measurementSchema>;
+export type ProtectConfig = z.output<typeof protectSchema>;
 export type StackConfig = z.output<typeof stackConfigSchema>;
 
 /**

@@ -2,14 +2,17 @@
  * AutoModeCluster: an EKS Auto Mode cluster built from `aws.eks.Cluster` and our own IAM roles
  * (an `eks.Cluster` from @pulumi/eks is one opaque resource offline, so tests and the policy
  * pack could not see inside it), plus what Auto Mode does not create by itself: the `alb`
- * IngressClass, a default encrypted StorageClass and optional Graviton and Spot node pools.
- * Auto Mode already runs the Pod Identity agent, CoreDNS (node-local), kube-proxy and the VPC
- * CNI, so none of them is declared as an add-on here.
+ * IngressClass, a default encrypted StorageClass, NetworkPolicy enforcement and optional
+ * Graviton and Spot node pools. Auto Mode already runs the Pod Identity agent, CoreDNS
+ * (node-local), kube-proxy and the VPC CNI, so none of them is declared as an add-on here.
+ * Control-plane logs go to a KMS-encrypted log group; with `protect` the cluster, its keys and
+ * that log group survive an accidental delete or replace.
  */
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { EksConfig } from "./config";
+import { EksConfig, ProtectConfig } from "./config";
+import { logsKey } from "./log-encryption";
 
 export interface AutoModeClusterArgs {
     /** Kubernetes minor version, e.g. "1.35" (config default). */
@@ -28,6 +31,14 @@ export interface AutoModeClusterArgs {
     supportType: EksConfig["supportType"];
     /** Days the control-plane log group keeps its logs; default 30. */
     logRetentionDays: number;
+    /** Control-plane log types sent to CloudWatch; default api, audit, authenticator. */
+    controlPlaneLogTypes: EksConfig["controlPlaneLogTypes"];
+    /** ARC zonal shift (zonalShiftConfig); default true. */
+    zonalShift: boolean;
+    /** EKS deletionProtection, and Pulumi `protect` on the cluster, its KMS keys and its log group. */
+    protect: boolean;
+    /** reclaimPolicy of the default StorageClass (config default Retain). */
+    volumeReclaimPolicy: ProtectConfig["volumeReclaimPolicy"];
     /** Custom node pools: Graviton (arm64, weight 10) and Spot (weight 80); both off by default. */
     nodePools: EksConfig["nodePools"];
     /** metrics-server and amazon-cloudwatch-observability add-ons; both on by default. */
@@ -49,8 +60,9 @@ export const NODE_ROLE_POLICIES = ["AmazonEKSWorkerNodeMinimalPolicy", "AmazonEC
 /** What the CloudWatch agent and its X-Ray receiver need. */
 export const OBSERVABILITY_ROLE_POLICIES = ["CloudWatchAgentServerPolicy", "AWSXrayWriteOnlyAccess"] as const;
 
-export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator"];
 export const INGRESS_CLASS_NAME = "alb";
+/** Where the amazon-cloudwatch-observability add-on runs its agent, the one Pod Identity role's user. */
+const CLOUDWATCH_AGENT = { namespace: "amazon-cloudwatch", serviceAccount: "cloudwatch-agent" };
 /** API version of the Auto Mode CRDs (NodeClass, IngressClassParams); never karpenter.k8s.aws. */
 const AUTO_MODE_API_VERSION = "eks.amazonaws.com/v1";
 const NODE_POOL_API_VERSION = "karpenter.sh/v1";
@@ -64,11 +76,46 @@ export function eksClusterName(name: string): string {
     return `${pulumi.getProject()}-${pulumi.getStack()}-${name}`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 100);
 }
 
-/** A trust policy letting an AWS service assume the role, with session tags (EKS and Pod Identity tag sessions). */
-const serviceTrustPolicy = (service: string) => JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
-});
+/**
+ * The cluster role's trust: EKS may assume it (with session tags, as Auto Mode does) for this cluster of
+ * this account only, the aws:SourceArn and aws:SourceAccount conditions of EKS's confused-deputy guidance.
+ */
+export function clusterTrustPolicy(partition: string, region: string, accountId: string, clusterName: string) {
+    return {
+        Version: "2012-10-17",
+        Statement: [{
+            Effect: "Allow",
+            Principal: { Service: "eks.amazonaws.com" },
+            Action: ["sts:AssumeRole", "sts:TagSession"],
+            Condition: {
+                ArnLike: { "aws:SourceArn": `arn:${partition}:eks:${region}:${accountId}:cluster/${clusterName}` },
+                StringEquals: { "aws:SourceAccount": accountId },
+            },
+        }],
+    };
+}
+
+/**
+ * A Pod Identity role's trust, scoped by the session tags EKS Pod Identity sets: one service account
+ * in one namespace of one cluster (aws:SourceAccount is not among the keys Pod Identity documents).
+ */
+export function podIdentityTrustPolicy(clusterName: string, namespace: string, serviceAccount: string) {
+    return {
+        Version: "2012-10-17",
+        Statement: [{
+            Effect: "Allow",
+            Principal: { Service: "pods.eks.amazonaws.com" },
+            Action: ["sts:AssumeRole", "sts:TagSession"],
+            Condition: {
+                StringEquals: {
+                    "aws:RequestTag/eks-cluster-name": clusterName,
+                    "aws:RequestTag/kubernetes-namespace": namespace,
+                    "aws:RequestTag/kubernetes-service-account": serviceAccount,
+                },
+            },
+        }],
+    };
+}
 
 export class AutoModeCluster extends pulumi.ComponentResource {
     public readonly clusterName: pulumi.Output<string>;
@@ -86,9 +133,13 @@ export class AutoModeCluster extends pulumi.ComponentResource {
         const tags = { ...args.tags };
         const partition = aws.getPartitionOutput({}, parent).partition;
         const region = aws.getRegionOutput({}, parent).region;
+        const account = aws.getCallerIdentityOutput({}, parent).accountId;
+        // The cluster's name is derived, not auto-named: its log group and its role's trust name it before it exists.
+        const clusterName = eksClusterName(name);
+        const kept = { parent: this, protect: args.protect };
 
         /** A role with AWS managed policies attached; `${name}-${suffix}` and `${name}-${suffix}-<policy>`. */
-        const roleWithPolicies = (suffix: string, assumeRolePolicy: string, description: string, policies: readonly string[]) => {
+        const roleWithPolicies = (suffix: string, assumeRolePolicy: pulumi.Input<string>, description: string, policies: readonly string[]) => {
             const role = new aws.iam.Role(`${name}-${suffix}`, { assumeRolePolicy, description, tags }, parent);
             const attachments = policies.map(policy => new aws.iam.RolePolicyAttachment(`${name}-${suffix}-${policy}`, {
                 role: role.name,
@@ -97,8 +148,10 @@ export class AutoModeCluster extends pulumi.ComponentResource {
             return { role, attachments };
         };
 
+        const clusterTrust = pulumi.all([partition, region, account]).apply(([partitionName, regionName, accountId]) =>
+            JSON.stringify(clusterTrustPolicy(partitionName, regionName, accountId, clusterName)));
         const { role: clusterRole, attachments: clusterRoleAttachments } = roleWithPolicies(
-            "cluster", serviceTrustPolicy("eks.amazonaws.com"), "EKS Auto Mode cluster role", CLUSTER_ROLE_POLICIES);
+            "cluster", clusterTrust, "EKS Auto Mode cluster role", CLUSTER_ROLE_POLICIES);
         // The node trust policy AWS documents for Auto Mode: EC2 may assume it, with no session tags.
         const { role: nodeRole, attachments: nodeRoleAttachments } = roleWithPolicies("node", JSON.stringify({
             Version: "2012-10-17",
@@ -111,18 +164,25 @@ export class AutoModeCluster extends pulumi.ComponentResource {
                 enableKeyRotation: true,
                 deletionWindowInDays: 30,
                 tags,
-            }, parent)
+            }, kept)
             : undefined;
 
         // EKS writes control-plane logs to /aws/eks/<cluster>/cluster and, if that group does not
-        // exist yet, creates it with no expiry. Declaring it first bounds the retention; that needs
-        // the cluster's name before the cluster exists, so it is derived, not auto-named.
-        const clusterName = eksClusterName(name);
-        const controlPlaneLogs = new aws.cloudwatch.LogGroup(`${name}-control-plane`, {
-            name: `/aws/eks/${clusterName}/cluster`,
-            retentionInDays: args.logRetentionDays,
+        // exist yet, creates it with no expiry and no key. Declaring it first bounds the retention
+        // and encrypts it with a key of its own.
+        const controlPlaneLogGroupName = `/aws/eks/${clusterName}/cluster`;
+        const logsEncryptionKey = logsKey(`${name}-logs`, {
+            description: `CloudWatch Logs encryption of the control-plane logs of ${clusterName}`,
+            logGroupNames: [controlPlaneLogGroupName],
+            protect: args.protect,
             tags,
-        }, parent);
+        }, this);
+        const controlPlaneLogs = new aws.cloudwatch.LogGroup(`${name}-control-plane`, {
+            name: controlPlaneLogGroupName,
+            retentionInDays: args.logRetentionDays,
+            kmsKeyId: logsEncryptionKey.arn,
+            tags,
+        }, kept);
 
         // The three Auto Mode switches are literals, always known together: a mix of known and
         // unknown values here is a known way to fail preview.
@@ -149,10 +209,12 @@ export class AutoModeCluster extends pulumi.ComponentResource {
                 endpointPublicAccess: args.endpointPublicAccessCidrs.length > 0,
                 ...(args.endpointPublicAccessCidrs.length > 0 ? { publicAccessCidrs: args.endpointPublicAccessCidrs } : {}),
             },
-            enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
+            enabledClusterLogTypes: args.controlPlaneLogTypes,
             encryptionConfig: secretsKey ? { resources: ["secrets"], provider: { keyArn: secretsKey.arn } } : undefined,
+            zonalShiftConfig: { enabled: args.zonalShift },
+            deletionProtection: args.protect,
             tags,
-        }, { parent: this, dependsOn: [...clusterRoleAttachments, ...nodeRoleAttachments, controlPlaneLogs] });
+        }, { ...kept, dependsOn: [...clusterRoleAttachments, ...nodeRoleAttachments, controlPlaneLogs] });
 
         const adminAccess: pulumi.Resource[] = [];
         if (args.adminPrincipalArn) {
@@ -180,13 +242,13 @@ export class AutoModeCluster extends pulumi.ComponentResource {
         }
         if (args.addons.cloudwatchObservability) {
             const { role: observabilityRole, attachments: observabilityAttachments } = roleWithPolicies("cloudwatch",
-                serviceTrustPolicy("pods.eks.amazonaws.com"), "Pod Identity role of the amazon-cloudwatch-observability add-on",
-                OBSERVABILITY_ROLE_POLICIES);
+                JSON.stringify(podIdentityTrustPolicy(clusterName, CLOUDWATCH_AGENT.namespace, CLOUDWATCH_AGENT.serviceAccount)),
+                "Pod Identity role of the amazon-cloudwatch-observability add-on", OBSERVABILITY_ROLE_POLICIES);
             new aws.eks.Addon(`${name}-cloudwatch-observability`, {
                 clusterName: cluster.name,
                 addonName: "amazon-cloudwatch-observability",
                 resolveConflictsOnCreate: "OVERWRITE",
-                podIdentityAssociations: [{ serviceAccount: "cloudwatch-agent", roleArn: observabilityRole.arn }],
+                podIdentityAssociations: [{ serviceAccount: CLOUDWATCH_AGENT.serviceAccount, roleArn: observabilityRole.arn }],
                 tags,
             }, { parent: this, dependsOn: observabilityAttachments });
         }
@@ -223,8 +285,15 @@ export class AutoModeCluster extends pulumi.ComponentResource {
             provisioner: "ebs.csi.eks.amazonaws.com",
             volumeBindingMode: "WaitForFirstConsumer", // the volume is created in the zone the pod landed in
             allowVolumeExpansion: true,
-            reclaimPolicy: "Delete",
+            reclaimPolicy: args.volumeReclaimPolicy,
             parameters: { type: "gp3", encrypted: "true" },
+        }, inCluster);
+
+        // Auto Mode accepts NetworkPolicies but enforces them only once this ConfigMap turns its
+        // network policy controller on; pods that no policy selects are unaffected.
+        new k8s.core.v1.ConfigMap(`${name}-network-policy`, {
+            metadata: { name: "amazon-vpc-cni", namespace: "kube-system" },
+            data: { "enable-network-policy-controller": "true" },
         }, inCluster);
 
         const customPools = [

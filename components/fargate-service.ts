@@ -3,12 +3,16 @@
  * over the AZs and stay private. Tasks run in every private subnet without public IPs;
  * the ALB reaches them as `ip` targets (no extra hop), optionally with cross-zone load
  * balancing off so each ALB node serves its own AZ. Deployments roll back on failure and
- * ECS rebalances tasks across AZs after a zone loses capacity.
+ * ECS rebalances tasks across AZs after a zone loses capacity. The ALB drops invalid headers,
+ * can be zonally shifted away from an impaired AZ, logs to the stack's access-log bucket and,
+ * with a certificate, serves HTTPS only (port 80 redirects). Logs are KMS-encrypted; the task
+ * role trusts only this account's ECS tasks.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { FargateServiceConfig } from "./config";
 import { EcsCluster, capacityProviderStrategy } from "./ecs-cluster";
+import { logsKey } from "./log-encryption";
 
 export interface FargateServiceArgs extends FargateServiceConfig {
     /** The shared cluster (capacity providers, Service Connect namespace). */
@@ -20,6 +24,10 @@ export interface FargateServiceArgs extends FargateServiceConfig {
     publicSubnetIds: pulumi.Input<string>[];
     /** Private subnets, one per AZ: the tasks (and an internal ALB) use all of them. */
     privateSubnetIds: pulumi.Input<string>[];
+    /** S3 bucket the ALB writes its access logs to (AccessLogBucket); none: no access logs. */
+    accessLogsBucket?: pulumi.Input<string>;
+    /** ALB deletion protection, and Pulumi `protect` on the log group and its KMS key. */
+    protect: boolean;
     /** Extra tags on every resource. */
     tags?: Record<string, string>;
 }
@@ -45,17 +53,28 @@ export class FargateService extends pulumi.ComponentResource {
 
         // Log group and task family are account-wide names: the stack keeps dev and prod apart.
         const stackScoped = `${pulumi.getStack()}-${name}`;
+        const logGroupName = `/ecs/${stackScoped}`;
+        const logsEncryptionKey = logsKey(`${name}-logs`, {
+            description: `CloudWatch Logs encryption of the ${stackScoped} ECS service's logs`,
+            logGroupNames: [logGroupName],
+            protect: args.protect,
+            tags: tagged(`${name}-logs`),
+        }, this);
         const logGroup = new aws.cloudwatch.LogGroup(name, {
-            name: `/ecs/${stackScoped}`,
+            name: logGroupName,
             retentionInDays: args.logRetentionDays,
+            kmsKeyId: logsEncryptionKey.arn,
             tags: tagged(name),
-        }, parent);
+        }, { parent: this, protect: args.protect });
 
         // ---- IAM: the execution role starts the task, the task role is the app's own identity.
-        const assumedByTasks = aws.iam.assumeRolePolicyForPrincipal({ Service: "ecs-tasks.amazonaws.com" });
+        const region = aws.getRegionOutput({}, parent).region;
+        const account = aws.getCallerIdentityOutput({}, parent).accountId;
+        const partition = aws.getPartitionOutput({}, parent).partition;
         const executionRole = new aws.iam.Role(`${name}-execution`, {
             description: `Starts ${name} tasks: pulls its images, writes its logs, reads its named secrets`,
-            assumeRolePolicy: assumedByTasks,
+            // ECS documents the confused-deputy conditions for task roles only: the execution role keeps the plain trust.
+            assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "ecs-tasks.amazonaws.com" }),
             tags: tagged(`${name}-execution`),
         }, parent);
         const allSecrets = [args.secrets, ...args.sidecars.map(s => s.secrets)].flatMap(s => Object.values(s));
@@ -67,7 +86,8 @@ export class FargateService extends pulumi.ComponentResource {
 
         const taskRole = new aws.iam.Role(`${name}-task`, {
             description: `Identity of the ${name} app: no permissions unless granted in config`,
-            assumeRolePolicy: assumedByTasks,
+            assumeRolePolicy: pulumi.all([partition, region, account]).apply(([partitionName, regionName, accountId]) =>
+                JSON.stringify(taskTrustPolicy(partitionName, regionName, accountId))),
             tags: tagged(`${name}-task`),
         }, parent);
         args.taskRolePolicyArns.forEach((policyArn, i) => new aws.iam.RolePolicyAttachment(`${name}-task-${i}`, {
@@ -91,7 +111,6 @@ export class FargateService extends pulumi.ComponentResource {
         }
 
         // ---- Task definition.
-        const region = aws.getRegionOutput({}, parent).region;
         const logConfiguration = (streamPrefix: string) => ({
             logDriver: "awslogs",
             options: { "awslogs-group": logGroup.name, "awslogs-region": region, "awslogs-stream-prefix": streamPrefix },
@@ -102,6 +121,7 @@ export class FargateService extends pulumi.ComponentResource {
                 image: args.image,
                 essential: true,
                 readonlyRootFilesystem: true,
+                ...(args.user ? { user: args.user } : {}),
                 portMappings: [{ name: PORT_NAME, containerPort: args.containerPort, protocol: "tcp", appProtocol: "http" }],
                 environment: toNameValues(args.environment),
                 secrets: toValueFrom(args.secrets),
@@ -206,6 +226,9 @@ export class FargateService extends pulumi.ComponentResource {
             subnets: args.loadBalancer.internal ? args.privateSubnetIds : args.publicSubnetIds,
             securityGroups: [albSecurityGroup.id],
             dropInvalidHeaderFields: true,
+            enableZonalShift: true, // ARC can shift the ALB away from an impaired AZ (with cross-zone on or off)
+            enableDeletionProtection: args.protect,
+            accessLogs: args.accessLogsBucket ? { bucket: args.accessLogsBucket, prefix: `ecs/${name}`, enabled: true } : undefined,
             tags: tagged(name),
         }, parent);
         const targetGroup = new aws.lb.TargetGroup(name, {
@@ -226,29 +249,24 @@ export class FargateService extends pulumi.ComponentResource {
             tags: tagged(name),
         }, parent);
         const forward = [{ type: "forward", targetGroupArn: targetGroup.arn }];
-        const listeners = https
-            ? [
-                new aws.lb.Listener(`${name}-https`, {
-                    loadBalancerArn: loadBalancer.arn,
-                    protocol: "HTTPS",
-                    port: 443,
-                    certificateArn: args.loadBalancer.certificateArn,
-                    sslPolicy: SSL_POLICY,
-                    defaultActions: forward,
-                }, parent),
-                new aws.lb.Listener(`${name}-http-redirect`, {
-                    loadBalancerArn: loadBalancer.arn,
-                    protocol: "HTTP",
-                    port: 80,
-                    defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
-                }, parent),
-            ]
-            : [new aws.lb.Listener(`${name}-http`, {
+        // One port-80 listener under one name whether it forwards or redirects: adding a certificate
+        // updates it in place, where a second listener could not be created on its port.
+        const listeners = [new aws.lb.Listener(`${name}-http`, {
+            loadBalancerArn: loadBalancer.arn,
+            protocol: "HTTP",
+            port: 80,
+            defaultActions: https ? [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }] : forward,
+        }, { parent: this, aliases: [{ name: `${name}-http-redirect` }] })]; // its name when it redirected, before this release
+        if (https) {
+            listeners.push(new aws.lb.Listener(`${name}-https`, {
                 loadBalancerArn: loadBalancer.arn,
-                protocol: "HTTP",
-                port: 80,
+                protocol: "HTTPS",
+                port: 443,
+                certificateArn: args.loadBalancer.certificateArn,
+                sslPolicy: SSL_POLICY,
                 defaultActions: forward,
-            }, parent)];
+            }, parent));
+        }
 
         // ---- Service.
         const service = new aws.ecs.Service(name, {
@@ -312,6 +330,22 @@ export class FargateService extends pulumi.ComponentResource {
         this.clusterName = args.cluster.clusterName;
         this.registerOutputs({ albDnsName: this.albDnsName, serviceName: this.serviceName, clusterName: this.clusterName });
     }
+}
+
+/** The task role's trust: ECS tasks of this account in this Region only (ECS accepts no narrower aws:SourceArn). */
+export function taskTrustPolicy(partition: string, region: string, accountId: string) {
+    return {
+        Version: "2012-10-17",
+        Statement: [{
+            Effect: "Allow",
+            Principal: { Service: "ecs-tasks.amazonaws.com" },
+            Action: "sts:AssumeRole",
+            Condition: {
+                ArnLike: { "aws:SourceArn": `arn:${partition}:ecs:${region}:${accountId}:*` },
+                StringEquals: { "aws:SourceAccount": accountId },
+            },
+        }],
+    };
 }
 
 const toNameValues = (values: Record<string, string>) => Object.entries(values).map(([name, value]) => ({ name, value }));

@@ -10,6 +10,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_MEASUREMENT_IMAGE, DEFAULT_MEASUREMENT_NAMESPACE } from "./config";
 import { compileForPod, configMapKey, contentHash } from "./measurement/compile";
+import { podSecurityLabels } from "./zonal-service";
 import { zoneSpreadConstraints } from "./zone-spread";
 
 export interface CrossAzMeasurementArgs {
@@ -79,8 +80,9 @@ export class CrossAzMeasurement extends pulumi.ComponentResource {
         const parent = { parent: this };
         const partOf = { "app.kubernetes.io/part-of": "crossaz-measurement" };
 
+        // Every pod here meets the restricted Pod Security Standard (containerSecurityContext): enforce it.
         const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {
-            metadata: { name: namespaceName, labels: partOf },
+            metadata: { name: namespaceName, labels: { ...partOf, ...podSecurityLabels("restricted") } },
         }, parent);
         const inNamespace = (resourceName: string, labels: Record<string, string> = partOf) =>
             ({ name: resourceName, namespace: namespace.metadata.name, labels });

@@ -27,6 +27,8 @@ export interface NetworkArgs {
     endpointIngress: NetworkConfig["endpointIngress"];
     /** With enabled, a FlowLogs child logs every interface and holds the Athena queries that measure cross-AZ bytes. */
     flowLogs?: FlowLogsConfig;
+    /** Pulumi `protect` on the VPC: a change that would replace it (a new cidr) fails instead of rebuilding the network. */
+    protect: boolean;
     /** Extra tags on every resource. */
     tags?: Record<string, string>;
 }
@@ -39,6 +41,8 @@ export class Network extends pulumi.ComponentResource {
     public readonly publicSubnetIds: pulumi.Output<string>[];
     /** Private subnet ids in AZ order. */
     public readonly privateSubnetIds: pulumi.Output<string>[];
+    /** Public subnet CIDRs in AZ order: where internet-facing load balancers' nodes live. */
+    public readonly publicSubnetCidrs: string[];
     /** Private subnet CIDRs in AZ order. */
     public readonly privateSubnetCidrs: string[];
     /** One private route table per AZ, in AZ order. */
@@ -62,7 +66,11 @@ export class Network extends pulumi.ComponentResource {
             enableDnsSupport: true,
             enableDnsHostnames: true, // interface endpoints with private DNS need both
             tags: tagged(name),
-        }, parent);
+        }, { parent: this, protect: args.protect });
+
+        // Adopts the VPC's default security group and removes its rules: anything launched without a
+        // group of its own gets no traffic at all (CIS AWS 5.4, AWS FSBP EC2.2).
+        new aws.ec2.DefaultSecurityGroup(name, { vpcId: vpc.id, tags: tagged(`${name}-default`) }, parent);
 
         const internetGateway = new aws.ec2.InternetGateway(name, { vpcId: vpc.id, tags: tagged(name) }, parent);
         const publicRouteTable = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, tags: tagged(`${name}-public`) }, parent);
@@ -183,6 +191,7 @@ export class Network extends pulumi.ComponentResource {
         this.azs = azs;
         this.publicSubnetIds = publicSubnets.map(s => s.id);
         this.privateSubnetIds = privateSubnets.map(s => s.id);
+        this.publicSubnetCidrs = layout.publicCidrs;
         this.privateSubnetCidrs = layout.privateCidrs;
         this.privateRouteTableIds = privateRouteTables.map(t => t.id);
         this.natGatewayIds = natGateways.map(n => n.id);

@@ -1,21 +1,7 @@
 import * as assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse } from "yaml";
-import { declare, ofType, one, Registration, valueOf } from "./helpers/mocks";
-
-/** Runs index.ts under mocks with a stack file's config (as the engine passes it: JSON strings). */
-async function runProgram(stack: string): Promise<{ registered: Registration[]; outputs: Record<string, any> }> {
-    const file = path.join(__dirname, "..", `Pulumi.${stack}.yaml`);
-    const config: Record<string, string> = {};
-    for (const [key, value] of Object.entries(parse(readFileSync(file, "utf8")).config as Record<string, unknown>)) {
-        config[key] = typeof value === "string" ? value : JSON.stringify(value);
-    }
-    const program: () => Promise<Record<string, any>> = require("../index");
-    const { result: outputs, resources: registered } = await declare(program, { config, preview: false });
-    return { registered, outputs };
-}
+import { ofType, one, valueOf } from "./helpers/mocks";
+import { runProgram } from "./helpers/stack-program";
 
 describe("index.ts: eks and services wiring", () => {
     it("prod: the cluster, the shop namespace and both services, every Kubernetes resource on the cluster's provider", async () => {

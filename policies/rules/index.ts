@@ -7,6 +7,7 @@ import { ecsServiceMultiAzSubnets } from "./ecs-service-multi-az-subnets";
 import { ecsServiceNoPublicIp } from "./ecs-service-no-public-ip";
 import { interfaceEndpointBreakEven } from "./interface-endpoint-break-even";
 import { internalTrafficPolicyLocal } from "./internal-traffic-policy-local";
+import { lbPublicHttps } from "./lb-public-https";
 import { lbTargetTypeIp } from "./lb-target-type-ip";
 import { natGatewayPerAz } from "./nat-gateway-per-az";
 import { noDeprecatedTopologyRouting } from "./no-deprecated-topology-routing";
@@ -14,7 +15,7 @@ import { serviceTrafficDistribution } from "./service-traffic-distribution";
 import { vpcGatewayEndpoints } from "./vpc-gateway-endpoints";
 import { zoneSpread } from "./zone-spread";
 
-/** Every policy of the cross-az-guardrails pack: the nine core guardrails in their order, then the ECS advisories, then the endpoint break-even. */
+/** Every policy of the cross-az-guardrails pack: the nine core guardrails in their order, then the ECS advisories, the endpoint break-even, then plain-HTTP public listeners. */
 export const allPolicies: Policies = [
     natGatewayPerAz,
     lbTargetTypeIp,
@@ -30,4 +31,5 @@ export const allPolicies: Policies = [
     ecsDeploymentCircuitBreaker,
     ecsAzRebalancing,
     interfaceEndpointBreakEven,
+    lbPublicHttps,
 ];

@@ -99,7 +99,7 @@ describe("automation/offline-preview (end to end)", function () {
             assert.deepEqual(components, [
                 "crossaz:ecs:Cluster/ecs", "crossaz:ecs:FargateService/web", "crossaz:eks:AutoModeCluster/eks",
                 "crossaz:k8s:CrossAzMeasurement/measurement", "crossaz:k8s:ZonalService/shop-backend",
-                "crossaz:k8s:ZonalService/shop-frontend", "crossaz:network:FlowLogs/network-flow-logs", "crossaz:network:Network/network",
+                "crossaz:k8s:ZonalService/shop-frontend", "crossaz:lb:AccessLogBucket/access-logs", "crossaz:network:FlowLogs/network-flow-logs", "crossaz:network:Network/network",
             ]);
             assert.deepEqual(result.violations, []);
             // before: the ECS half of north-south has no kube-proxy hop in either layout
@@ -116,10 +116,11 @@ describe("automation/offline-preview (end to end)", function () {
             assert.match(violations[0].message, /Service crossaz-measurement\/zone-echo-baseline has no spec\.trafficDistribution.*10,000 GB\/month of east-west traffic .*\$133\.33\/month/);
         });
 
-        it("dev exits 0 and reports the single NAT gateway as advisory", async () => {
+        it("dev exits 0 and reports the single NAT gateway and its plain-HTTP ALB as advisory", async () => {
             const run = await preview(...DEV);
             assert.equal(run.code, 0, shows(run));
             assert.match(run.stdout, /nat-gateway-per-az\n\s+\[advisory\]/);
+            assert.match(run.stdout, /lb-public-https\n\s+\[advisory\] aws:lb\/listener:Listener::web-http\n/);
             assert.match(run.stdout, /^PASS: 0 mandatory/m);
         });
 

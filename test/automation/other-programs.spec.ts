@@ -73,6 +73,8 @@ describe("automation/offline-preview on other people's programs", function () {
                 assert.equal(result.code, 0, result.stderr);
                 assert.deepEqual(found(result, "lb-target-type-ip"), []);
                 assert.deepEqual(line(result, "lb-extra-hop"), { item: "lb-extra-hop", before: 0, after: 0 }); // 900 GB to EC2 instances: no kube-proxy hop in either layout
+                // Its one listener answers plain HTTP on the internet (protocol unset, fixed-response default, rules forwarding).
+                assert.deepEqual(found(result, "lb-public-https"), ["advisory web"]);
             });
 
             it("an awsx VPC with natGateways.strategy Single fails on its inputs, and is priced from them", async () => {

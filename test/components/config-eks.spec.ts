@@ -16,6 +16,8 @@ describe("config: eks", () => {
             secretsEncryption: false,
             supportType: "STANDARD",
             logRetentionDays: 30,
+            controlPlaneLogTypes: ["api", "audit", "authenticator"],
+            zonalShift: true,
             nodePools: { graviton: false, spot: false },
             addons: { metricsServer: true, cloudwatchObservability: true },
         });
@@ -59,6 +61,7 @@ describe("config: services", () => {
         assert.deepEqual(service, {
             ...SERVICE, namespace: "default", replicas: 3, cpu: "250m", memory: "256Mi", routing: "PreferSameZone",
             perZone: false, pdb: { minAvailable: 1 }, hpa: { cpuUtilization: 70, memoryUtilization: 80 }, env: {},
+            podSecurity: "restricted", readOnlyRootFilesystem: true, writablePaths: ["/tmp"], serviceAccountToken: false, egressCidrs: [],
         });
     });
 

@@ -7,16 +7,20 @@ import { CLUSTER_SECURITY_GROUP_ID, declare, one, ofType, Registration, valueOf 
 const ADMIN = "arn:aws:iam::111122223333:role/platform-admin";
 const SUBNETS = ["subnet-a", "subnet-b", "subnet-c"];
 
-/** Cluster args as prod would pass them, from parsed config, with overrides. */
-function argsFrom(eks: Record<string, unknown>): AutoModeClusterArgs {
-    const config = parseStackConfig({ eks: { enabled: true, adminPrincipalArn: ADMIN, ...eks } });
-    return { ...config.eks, privateSubnetIds: SUBNETS };
+/** Cluster args as index.ts passes them, from parsed config (eks and protect sections), with overrides. */
+function argsFrom(eks: Record<string, unknown>, protect: Record<string, unknown> = {}): AutoModeClusterArgs {
+    const config = parseStackConfig({ eks: { enabled: true, adminPrincipalArn: ADMIN, ...eks }, protect });
+    return { ...config.eks, privateSubnetIds: SUBNETS, protect: config.protect.deletion, volumeReclaimPolicy: config.protect.volumeReclaimPolicy };
 }
 
-async function build(eks: Record<string, unknown> = {}): Promise<{ registered: Registration[]; cluster: AutoModeCluster }> {
-    const { result: cluster, resources: registered } = await declare(() => new AutoModeCluster("eks", argsFrom(eks)), { preview: false });
+async function build(eks: Record<string, unknown> = {}, protect: Record<string, unknown> = {}): Promise<{ registered: Registration[]; cluster: AutoModeCluster }> {
+    const { result: cluster, resources: registered } = await declare(() => new AutoModeCluster("eks", argsFrom(eks, protect)), { preview: false });
     return { registered, cluster };
 }
+
+const KEY = "aws:kms/key:Key";
+const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+const CLUSTER_ARN = "arn:aws:eks:us-east-1:111122223333:cluster/cross-az-platform-test-eks";
 
 const policyArnsOf = (registered: Registration[], roleResourcePrefix: string) =>
     ofType(registered, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
@@ -55,7 +59,7 @@ describe("AutoModeCluster", () => {
         assert.equal(cluster.storageConfig.blockStorage.enabled, true);
     });
 
-    it("gives the cluster role the five Auto Mode policies and a trust for eks.amazonaws.com with AssumeRole and TagSession", async () => {
+    it("gives the cluster role the five Auto Mode policies and a trust for eks.amazonaws.com, for this cluster of this account only", async () => {
         const { registered } = await build();
         assert.deepEqual(policyArnsOf(registered, "eks-cluster"), [
             "arn:aws:iam::aws:policy/AmazonEKSBlockStoragePolicy",
@@ -67,6 +71,7 @@ describe("AutoModeCluster", () => {
         const trust = JSON.parse(one(registered, "aws:iam/role:Role", "eks-cluster").inputs.assumeRolePolicy);
         assert.deepEqual(trust.Statement, [{
             Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"],
+            Condition: { ArnLike: { "aws:SourceArn": CLUSTER_ARN }, StringEquals: { "aws:SourceAccount": "111122223333" } },
         }]);
     });
 
@@ -86,6 +91,46 @@ describe("AutoModeCluster", () => {
         assert.deepEqual(cluster.enabledClusterLogTypes, ["api", "audit", "authenticator"]);
     });
 
+    it("sends every control-plane log type that controlPlaneLogTypes lists", async () => {
+        const all = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
+        const { registered } = await build({ controlPlaneLogTypes: all });
+        assert.deepEqual(one(registered, "aws:eks/cluster:Cluster").inputs.enabledClusterLogTypes, all);
+    });
+
+    it("encrypts the control-plane log group with a rotating key only CloudWatch Logs may use, for that log group only", async () => {
+        const { registered } = await build();
+        const key = one(registered, KEY, "eks-logs");
+        assert.equal(key.inputs.enableKeyRotation, true);
+        assert.equal(one(registered, LOG_GROUP).inputs.kmsKeyId, `arn:aws:mock:us-east-1:111122223333:${key.id}`);
+        const [admin, logs] = JSON.parse(key.inputs.policy).Statement;
+        assert.deepEqual(admin.Principal, { AWS: "arn:aws:iam::111122223333:root" }, "the account keeps control of its key");
+        assert.deepEqual(logs.Principal, { Service: "logs.us-east-1.amazonaws.com" });
+        assert.deepEqual(logs.Condition, { ArnLike: {
+            "kms:EncryptionContext:aws:logs:arn": ["arn:aws:logs:us-east-1:111122223333:log-group:/aws/eks/cross-az-platform-test-eks/cluster"],
+        } });
+    });
+
+    it("enables ARC zonal shift for the cluster unless zonalShift is false", async () => {
+        assert.deepEqual(one((await build()).registered, "aws:eks/cluster:Cluster").inputs.zonalShiftConfig, { enabled: true });
+        assert.deepEqual(one((await build({ zonalShift: false })).registered, "aws:eks/cluster:Cluster").inputs.zonalShiftConfig, { enabled: false });
+    });
+
+    it("protect: EKS deletion protection, and Pulumi protect on the cluster, its keys and its log group", async () => {
+        const { registered } = await build({ secretsEncryption: true }, { deletion: true });
+        assert.equal(one(registered, "aws:eks/cluster:Cluster").inputs.deletionProtection, true);
+        const kept = registered.filter(r => r.protect).map(r => `${r.type} ${r.name}`).sort();
+        assert.deepEqual(kept, [
+            "aws:cloudwatch/logGroup:LogGroup eks-control-plane", "aws:eks/cluster:Cluster eks",
+            "aws:kms/key:Key eks-logs", "aws:kms/key:Key eks-secrets",
+        ]);
+    });
+
+    it("protect off (dev): nothing protected, no deletion protection, so the stack can be destroyed", async () => {
+        const { registered } = await build({ secretsEncryption: true }, { deletion: false });
+        assert.equal(one(registered, "aws:eks/cluster:Cluster").inputs.deletionProtection, false);
+        assert.deepEqual(registered.filter(r => r.protect).map(r => r.name), []);
+    });
+
     it("keeps the endpoint private-only when no public CIDR is configured", async () => {
         const { registered } = await build({ endpointPublicAccessCidrs: [] });
         const vpcConfig = one(registered, "aws:eks/cluster:Cluster").inputs.vpcConfig;
@@ -102,15 +147,15 @@ describe("AutoModeCluster", () => {
 
     it("envelope-encrypts secrets with a rotating KMS key when secretsEncryption is on", async () => {
         const { registered } = await build({ secretsEncryption: true });
-        assert.equal(one(registered, "aws:kms/key:Key").inputs.enableKeyRotation, true);
+        assert.equal(one(registered, KEY, "eks-secrets").inputs.enableKeyRotation, true);
         assert.deepEqual(one(registered, "aws:eks/cluster:Cluster").inputs.encryptionConfig, {
-            resources: ["secrets"], provider: { keyArn: `arn:aws:mock:us-east-1:111122223333:${one(registered, "aws:kms/key:Key").id}` },
+            resources: ["secrets"], provider: { keyArn: `arn:aws:mock:us-east-1:111122223333:${one(registered, KEY, "eks-secrets").id}` },
         });
     });
 
-    it("declares no KMS key and no encryption config when secretsEncryption is off", async () => {
+    it("declares no secrets key and no encryption config when secretsEncryption is off", async () => {
         const { registered } = await build({ secretsEncryption: false });
-        assert.equal(ofType(registered, "aws:kms/key:Key").length, 0);
+        assert.deepEqual(ofType(registered, KEY).map(k => k.name), ["eks-logs"]);
         assert.equal(one(registered, "aws:eks/cluster:Cluster").inputs.encryptionConfig, undefined);
     });
 
@@ -133,7 +178,15 @@ describe("AutoModeCluster", () => {
         assert.deepEqual(observability.inputs.podIdentityAssociations, [{
             serviceAccount: "cloudwatch-agent", roleArn: `arn:aws:mock:us-east-1:111122223333:${role.id}`,
         }]);
-        assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal, { Service: "pods.eks.amazonaws.com" });
+        assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy).Statement, [{
+            Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"],
+            // Only the add-on's agent on this cluster: the session tags Pod Identity sets.
+            Condition: { StringEquals: {
+                "aws:RequestTag/eks-cluster-name": "cross-az-platform-test-eks",
+                "aws:RequestTag/kubernetes-namespace": "amazon-cloudwatch",
+                "aws:RequestTag/kubernetes-service-account": "cloudwatch-agent",
+            } },
+        }]);
         assert.deepEqual(policyArnsOf(registered, "eks-cloudwatch"), [
             "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess",
             "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy",
@@ -164,16 +217,16 @@ describe("AutoModeCluster", () => {
         assert.equal(cluster.inputs.name, "cross-az-platform-test-eks");
         assert.deepEqual(cluster.inputs.upgradePolicy, { supportType: "STANDARD" }, "no extended support unless asked");
         assert.deepEqual(cluster.inputs.enabledClusterLogTypes, ["api", "audit", "authenticator"]);
-        const logGroup = one(registered, "aws:cloudwatch/logGroup:LogGroup");
+        const logGroup = one(registered, LOG_GROUP);
         assert.deepEqual([logGroup.inputs.name, logGroup.inputs.retentionInDays], ["/aws/eks/cross-az-platform-test-eks/cluster", 90]);
-        assert.equal(one((await build()).registered, "aws:cloudwatch/logGroup:LogGroup").inputs.retentionInDays, 30, "default 30 days");
+        assert.equal(one((await build()).registered, LOG_GROUP).inputs.retentionInDays, 30, "default 30 days");
     });
 
     it("declares every in-cluster resource with the cluster's Kubernetes provider", async () => {
         const { registered } = await build({ nodePools: { graviton: true, spot: true } });
         const provider = one(registered, "pulumi:providers:kubernetes");
         const inCluster = registered.filter(r => r.type.startsWith("kubernetes:"));
-        assert.equal(inCluster.length, 7); // IngressClassParams, IngressClass, StorageClass, 2 NodeClasses, 2 NodePools
+        assert.equal(inCluster.length, 8); // IngressClassParams, IngressClass, StorageClass, network-policy ConfigMap, 2 NodeClasses, 2 NodePools
         for (const resource of inCluster) {
             assert.match(resource.provider ?? "", new RegExp(`::${provider.name}::${provider.id}$`), `${resource.type} ${resource.name}`);
         }
@@ -197,6 +250,20 @@ describe("AutoModeCluster", () => {
         assert.equal(storageClass.provisioner, "ebs.csi.eks.amazonaws.com");
         assert.equal(storageClass.parameters.encrypted, "true");
         assert.equal(storageClass.metadata.annotations["storageclass.kubernetes.io/is-default-class"], "true");
+    });
+
+    it("keeps the EBS volumes of deleted claims by default (reclaimPolicy Retain), and deletes them when configured", async () => {
+        const reclaimPolicy = async (protect: Record<string, unknown>) =>
+            one((await build({}, protect)).registered, "kubernetes:storage.k8s.io/v1:StorageClass").inputs.reclaimPolicy;
+        assert.equal(await reclaimPolicy({}), "Retain");
+        assert.equal(await reclaimPolicy({ volumeReclaimPolicy: "Delete" }), "Delete");
+    });
+
+    it("turns on NetworkPolicy enforcement (Auto Mode ignores NetworkPolicies until the amazon-vpc-cni ConfigMap enables them)", async () => {
+        const { registered } = await build();
+        const configMap = one(registered, "kubernetes:core/v1:ConfigMap").inputs;
+        assert.deepEqual(configMap.metadata, { name: "amazon-vpc-cni", namespace: "kube-system" });
+        assert.deepEqual(configMap.data, { "enable-network-policy-controller": "true" });
     });
 
     it("declares no custom pools unless configured", async () => {

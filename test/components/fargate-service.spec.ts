@@ -34,8 +34,10 @@ const PRIVATE_SUBNETS = ["subnet-private-a", "subnet-private-b", "subnet-private
 const PUBLIC_SUBNETS = ["subnet-public-a", "subnet-public-b", "subnet-public-c"];
 const SG = (name: string) => `SecurityGroup/${name}`;
 
+const BUCKET = "access-logs-1234567";
+
 /** Parses the service through the real config schema (so defaults apply) and declares cluster + service in an update. */
-async function declareWeb(service: Record<string, unknown> = {}, ecs: Record<string, unknown> = {}) {
+async function declareWeb(service: Record<string, unknown> = {}, ecs: Record<string, unknown> = {}, extra: { protect?: boolean; accessLogsBucket?: string } = {}) {
     const config = parseStackConfig({ ecs: { ...ecs, services: { web: { image: ECR_IMAGE, ...service } } } }).ecs!;
     const { result: component, resources: registrations } = await declare(() => {
         const cluster = new EcsCluster("ecs", {
@@ -46,7 +48,7 @@ async function declareWeb(service: Record<string, unknown> = {}, ecs: Record<str
         });
         return new FargateService("web", {
             ...config.services.web, cluster, vpcId: "vpc-1", vpcCidr: "10.0.0.0/16",
-            publicSubnetIds: PUBLIC_SUBNETS, privateSubnetIds: PRIVATE_SUBNETS,
+            publicSubnetIds: PUBLIC_SUBNETS, privateSubnetIds: PRIVATE_SUBNETS, protect: false, accessLogsBucket: BUCKET, ...extra,
         });
     }, { preview: false });
     return { registrations, component };
@@ -66,6 +68,21 @@ describe("FargateService", () => {
             const logGroup = one(registrations, T.logGroup, "web").inputs;
             assert.equal(logGroup.retentionInDays, 90);
             assert.equal(logGroup.name, "/ecs/test-web");
+        });
+
+        it("is encrypted with a rotating key of its own that CloudWatch Logs may use for this log group only", async () => {
+            const { registrations } = await declareWeb();
+            const key = one(registrations, "aws:kms/key:Key", "web-logs");
+            assert.equal(key.inputs.enableKeyRotation, true);
+            assert.equal(one(registrations, T.logGroup, "web").inputs.kmsKeyId, `arn:aws:mock:us-east-1:111122223333:${key.id}`);
+            const logs = JSON.parse(key.inputs.policy).Statement.find((s: any) => s.Principal.Service === "logs.us-east-1.amazonaws.com");
+            assert.deepEqual(logs.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"], ["arn:aws:logs:us-east-1:111122223333:log-group:/ecs/test-web"]);
+        });
+
+        it("protect: the log group and its key are protected; off, nothing in the service is", async () => {
+            const kept = async (protect: boolean) => (await declareWeb({}, {}, { protect })).registrations.filter(r => r.protect).map(r => `${r.type} ${r.name}`).sort();
+            assert.deepEqual(await kept(true), ["aws:cloudwatch/logGroup:LogGroup web", "aws:kms/key:Key web-logs"]);
+            assert.deepEqual(await kept(false), []);
         });
     });
 
@@ -94,6 +111,20 @@ describe("FargateService", () => {
                 const trust = typeof role.inputs.assumeRolePolicy === "string" ? JSON.parse(role.inputs.assumeRolePolicy) : role.inputs.assumeRolePolicy;
                 assert.deepEqual(trust.Statement.map((s: any) => s.Principal), [{ Service: "ecs-tasks.amazonaws.com" }]);
             }
+        });
+
+        it("lets only this account's ECS tasks in this Region assume the task role (aws:SourceArn, aws:SourceAccount)", async () => {
+            const { registrations } = await declareWeb();
+            const trust = JSON.parse(one(registrations, T.role, "web-task").inputs.assumeRolePolicy);
+            assert.deepEqual(trust.Statement[0].Condition, {
+                ArnLike: { "aws:SourceArn": "arn:aws:ecs:us-east-1:111122223333:*" },
+                StringEquals: { "aws:SourceAccount": "111122223333" },
+            });
+        });
+
+        it("runs the app as the configured non-root user, or the image's user when none is set", async () => {
+            assert.equal(containers((await declareWeb({ user: "1000:1000" })).registrations)[0].user, "1000:1000");
+            assert.equal("user" in containers((await declareWeb()).registrations)[0], false);
         });
 
         it("gives the app container a read-only root, a health check, awslogs and secrets by ARN", async () => {
@@ -233,8 +264,25 @@ describe("FargateService", () => {
             const { registrations } = await declareWeb();
             const listeners = ofType(registrations, T.listener);
             assert.equal(listeners.length, 1);
+            assert.equal(listeners[0].name, "web-http");
             assert.deepEqual([listeners[0].inputs.protocol, listeners[0].inputs.port, listeners[0].inputs.defaultActions],
                 ["HTTP", 80, [{ type: "forward", targetGroupArn: "arn:aws:mock:us-east-1:111122223333:TargetGroup/web" }]]);
+        });
+
+        it("drops invalid headers, allows zonal shift, logs to the access-log bucket under its own prefix", async () => {
+            const alb = one((await declareWeb()).registrations, T.loadBalancer, "web").inputs;
+            assert.equal(alb.dropInvalidHeaderFields, true);
+            assert.equal(alb.enableZonalShift, true);
+            assert.deepEqual(alb.accessLogs, { bucket: BUCKET, prefix: "ecs/web", enabled: true });
+            const unlogged = one((await declareWeb({}, {}, { accessLogsBucket: undefined })).registrations, T.loadBalancer, "web").inputs;
+            assert.equal(unlogged.accessLogs, undefined);
+        });
+
+        it("protect turns on the ALB's deletion protection", async () => {
+            for (const protect of [true, false]) {
+                const alb = one((await declareWeb({}, {}, { protect })).registrations, T.loadBalancer, "web").inputs;
+                assert.equal(alb.enableDeletionProtection, protect);
+            }
         });
 
         it("serves HTTPS with the certificate and redirects HTTP to it", async () => {
@@ -243,7 +291,10 @@ describe("FargateService", () => {
             assert.deepEqual([https.protocol, https.port, https.certificateArn], ["HTTPS", 443, CERTIFICATE_ARN]);
             assert.match(https.sslPolicy, /TLS13/);
             assert.deepEqual(https.defaultActions, [{ type: "forward", targetGroupArn: "arn:aws:mock:us-east-1:111122223333:TargetGroup/web" }]);
-            const redirect = one(registrations, T.listener, "web-http-redirect").inputs;
+            // The same port-80 listener as without a certificate: adding one updates it in place, and the
+            // listener stacks created under its old name (web-http-redirect) keep theirs through the alias.
+            assert.deepEqual(one(registrations, T.listener, "web-http").aliases, ["web-http-redirect"]);
+            const redirect = one(registrations, T.listener, "web-http").inputs;
             assert.deepEqual([redirect.protocol, redirect.port], ["HTTP", 80]);
             assert.deepEqual(redirect.defaultActions, [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]);
             assert.equal(ofType(registrations, T.listener).length, 2);

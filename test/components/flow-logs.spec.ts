@@ -11,7 +11,7 @@ const baseArgs: NetworkArgs = {
     availabilityZones: AZS,
     natGateways: "perAz",
     endpoints: ["s3", "dynamodb"],
-    endpointIngress: "vpc",
+    endpointIngress: "vpc", protect: false,
     flowLogs: FLOW_LOGS,
 };
 const declareNetwork = (args: Partial<NetworkArgs> = {}) => declare(() => new Network("net", { ...baseArgs, ...args }));

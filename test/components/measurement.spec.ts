@@ -181,6 +181,15 @@ describe("CrossAzMeasurement", () => {
         }
     });
 
+    it("has its namespace enforce the restricted Pod Security Standard its pods meet", async () => {
+        const { resources } = await declareMeasurement();
+        const labels = one(resources, NAMESPACE).inputs.metadata.labels;
+        for (const mode of ["enforce", "audit", "warn"]) assert.equal(labels[`pod-security.kubernetes.io/${mode}`], "restricted", mode);
+        for (const spec of podSpecs(resources)) {
+            for (const container of spec.containers) assert.deepEqual(container.securityContext.seccompProfile, { type: "RuntimeDefault" });
+        }
+    });
+
     it("exposes the kubectl commands that wait for the Job, read its report and run it again", async () => {
         const { result } = await declareMeasurement({ namespace: "measure-b" });
         assert.deepEqual(result.commands, {

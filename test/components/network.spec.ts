@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { ConfigError, parseStackConfig } from "../../components/config";
 import { Network, NetworkArgs, resolveAvailabilityZones } from "../../components/network";
-import { byId, declare, ofType, Registration, TEST_AZS, valueOf } from "../helpers/mocks";
+import { byId, declare, ofType, one, Registration, TEST_AZS, valueOf } from "../helpers/mocks";
 
 const AZS = TEST_AZS.slice(0, 3);
 const baseArgs: NetworkArgs = {
@@ -10,6 +10,7 @@ const baseArgs: NetworkArgs = {
     natGateways: "perAz",
     endpoints: ["s3", "dynamodb", "ecr.api", "ecr.dkr", "sts", "logs"],
     endpointIngress: "vpc",
+    protect: false,
 };
 
 const declareNetwork = (args: Partial<NetworkArgs> = {}) =>
@@ -150,6 +151,22 @@ describe("Network", () => {
         assert.deepEqual(ofType(resources, ENDPOINT).map(e => e.inputs.vpcEndpointType), ["Gateway", "Gateway"]);
     });
 
+    it("manages the VPC's default security group with no rules, so nothing can use it", async () => {
+        const { resources } = await declareNetwork();
+        const [vpc] = ofType(resources, "aws:ec2/vpc:Vpc");
+        const defaultGroup = one(resources, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup").inputs;
+        assert.equal(defaultGroup.vpcId, vpc.id);
+        assert.deepEqual([defaultGroup.ingress, defaultGroup.egress], [undefined, undefined], "no rule: the provider removes AWS's defaults");
+    });
+
+    it("protect: the VPC is protected, so a cidr change that would replace it fails instead", async () => {
+        for (const protect of [true, false]) {
+            const { resources } = await declareNetwork({ protect });
+            assert.equal(one(resources, "aws:ec2/vpc:Vpc").protect, protect);
+            assert.equal(ofType(resources, SUBNET).some(s => s.protect), false, "only the VPC: subnets are rebuilt with it");
+        }
+    });
+
     it("exposes subnet, route table, NAT and endpoint ids as outputs", async () => {
         const { result: network, resources } = await declareNetwork();
         const subnets = (await Promise.all(network.privateSubnetIds.map(valueOf))).map(id => byId(resources, id));
@@ -160,6 +177,7 @@ describe("Network", () => {
         assert.deepEqual(natIds.map(id => natAz(resources, id)), AZS);
         assert.deepEqual(Object.keys(network.endpointIds).sort(), ["dynamodb", "ecr.api", "ecr.dkr", "logs", "s3", "sts"]);
         assert.deepEqual(network.azs, AZS);
+        assert.deepEqual(network.publicSubnetCidrs, publicSubnets(resources).map(s => s.inputs.cidrBlock));
     });
 });
 

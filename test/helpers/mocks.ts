@@ -23,6 +23,10 @@ export interface Registration {
     inputs: Record<string, any>;
     /** "urn::id" of its explicit provider, if any. */
     provider?: string;
+    /** Whether it was declared with the `protect` option (itself or inherited from its parent). */
+    protect: boolean;
+    /** The earlier names its `aliases` option gives (not the type aliases providers add by themselves). */
+    aliases: string[];
 }
 
 export interface DeclareOptions {
@@ -46,7 +50,22 @@ export const CLUSTER_SECURITY_GROUP_ID = "sg-0cluster";
 // Internal to @pulumi/pulumi, but the only way to know every registration has been answered
 // (it is what disconnect() waits for).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+const { getMonitor, waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): any; waitForRPCs(): Promise<void> };
+
+type RecordedOptions = Map<string, Pick<Registration, "protect" | "aliases">>;
+
+/** The mock monitor hands newResource no resource options: read `protect` and `aliases` off each request before it does. */
+function recordOptions(options: RecordedOptions): void {
+    const monitor = getMonitor();
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (request: any, callback: unknown) => {
+        options.set(`${request.getType()}::${request.getName()}`, {
+            protect: request.getProtect(),
+            aliases: request.getAliasesList().map((alias: any) => alias.getSpec()?.getName()).filter((name?: string) => name),
+        });
+        register(request, callback);
+    };
+}
 
 /**
  * Runs `program` under fresh mocks and config, waits until every registration has been answered and
@@ -57,11 +76,12 @@ export async function declare<T>(program: () => T | Promise<T>, options: Declare
     if (options.withoutIds && !preview) throw new Error("withoutIds is a preview: an update always has ids");
     const regionAzs = options.regionAzs ?? TEST_AZS;
     const resources: Registration[] = [];
+    const recorded: RecordedOptions = new Map();
     pulumi.runtime.setAllConfig({ "aws:region": "us-east-1", ...options.config });
     await pulumi.runtime.setMocks({
         newResource({ type, name, inputs, provider }) {
             const id = `${type.split(":").pop()}/${name}`;
-            resources.push({ type, name, id, inputs, provider });
+            resources.push({ type, name, id, inputs, provider, protect: false, aliases: [], ...recorded.get(`${type}::${name}`) });
             if (options.withoutIds) return { id: undefined, state: {} };
             const state: Record<string, any> = {
                 ...inputs, arn: `arn:aws:mock:us-east-1:111122223333:${id}`, name: inputs.name ?? `${name}-1234567`,
@@ -96,12 +116,13 @@ export async function declare<T>(program: () => T | Promise<T>, options: Declare
                 case "aws:index/getPartition:getPartition":
                     return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
                 case "aws:index/getCallerIdentity:getCallerIdentity":
-                    return { accountId: "111122223333", id: "111122223333" };
+                    return { accountId: "111122223333", arn: "arn:aws:iam::111122223333:user/test", userId: "AIDATEST", id: "111122223333" };
                 default:
                     return inputs;
             }
         },
     }, "cross-az-platform", "test", preview);
+    recordOptions(recorded);
     const result = await program();
     await waitForRPCs();
     return { result, resources };

@@ -12,7 +12,7 @@ const levelIn = (config: PackConfig, name: string) => {
     return typeof entry === "string" ? entry : entry.enforcementLevel;
 };
 
-/** The nine core policies, the four ECS advisories, then the endpoint break-even. */
+/** The nine core policies, the four ECS advisories, the endpoint break-even, then plain-HTTP public listeners. */
 const designLevels: Record<string, string> = {
     "nat-gateway-per-az": "mandatory",
     "lb-target-type-ip": "mandatory",
@@ -28,11 +28,12 @@ const designLevels: Record<string, string> = {
     "ecs-deployment-circuit-breaker": "advisory",
     "ecs-az-rebalancing": "advisory",
     "interface-endpoint-break-even": "advisory",
+    "lb-public-https": "advisory",
 };
 
 describe("policies: the cross-az-guardrails pack", () => {
     describe("metadata", () => {
-        it("has the nine core policies, the four ECS advisories and interface-endpoint-break-even with their default levels", () => {
+        it("has the nine core policies, the four ECS advisories, interface-endpoint-break-even and lb-public-https with their default levels", () => {
             assert.deepEqual(Object.fromEntries(allPolicies.map(p => [p.name, p.enforcementLevel])), designLevels);
         });
         it("gives every policy a kebab-case unique name and a description", () => {
