@@ -38,7 +38,8 @@ async function diagnosticsOf(policy: Policy, source: string, config?: PackConfig
         new Function("require", "module", "exports", js)(require, module, module.exports);
     });
     assert.ok(resources.length > 0, "the example declares no resource");
-    const fixtures: Fixture[] = resources.map(r => ({ type: r.type, name: r.name, props: r.type.startsWith("aws:") ? { ...r.inputs, id: r.id } : r.inputs }));
+    // As AnalyzeStack sees a stack after the update: outputs over inputs, and aws resources' ids.
+    const fixtures: Fixture[] = resources.map(r => ({ type: r.type, name: r.name, props: r.type.startsWith("aws:") ? { ...r.outputs, ...r.inputs, id: r.id } : r.inputs }));
     return (await runPolicies([policy], fixtures, { config })).diagnostics;
 }
 

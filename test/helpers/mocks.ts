@@ -27,6 +27,8 @@ export interface Registration {
     protect: boolean;
     /** The earlier names its `aliases` option gives (not the type aliases providers add by themselves). */
     aliases: string[];
+    /** The state the mocks answered: inputs plus arn, name and the per-type outputs (none under `withoutIds`). */
+    outputs: Record<string, any>;
 }
 
 export interface DeclareOptions {
@@ -81,7 +83,8 @@ export async function declare<T>(program: () => T | Promise<T>, options: Declare
     await pulumi.runtime.setMocks({
         newResource({ type, name, inputs, provider }) {
             const id = `${type.split(":").pop()}/${name}`;
-            resources.push({ type, name, id, inputs, provider, protect: false, aliases: [], ...recorded.get(`${type}::${name}`) });
+            const registration: Registration = { type, name, id, inputs, provider, protect: false, aliases: [], outputs: {}, ...recorded.get(`${type}::${name}`) };
+            resources.push(registration);
             if (options.withoutIds) return { id: undefined, state: {} };
             const state: Record<string, any> = {
                 ...inputs, arn: `arn:aws:mock:us-east-1:111122223333:${id}`, name: inputs.name ?? `${name}-1234567`,
@@ -105,6 +108,7 @@ export async function declare<T>(program: () => T | Promise<T>, options: Declare
                     state.vpcConfig = { ...inputs.vpcConfig, clusterSecurityGroupId: CLUSTER_SECURITY_GROUP_ID };
                     break;
             }
+            registration.outputs = state;
             return { id, state };
         },
         call({ token, inputs }) {
