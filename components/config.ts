@@ -8,6 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { imageReference } from "./config-formats";
 import { FARGATE_CPU_VALUES, fargateSizeError } from "./fargate-sizes";
 import { subnetLayoutError } from "./subnet-layout";
 import { cheapestInterfaceEndpoints, endpointsRequiredWithoutNat } from "../policies/lib/endpoint-economics";
@@ -134,7 +135,7 @@ const measurementSchema = section({
     namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a Kubernetes namespace name (lowercase letters, digits, '-', at most 63)")
         .default(DEFAULT_MEASUREMENT_NAMESPACE),
     /** Node image that runs the shipped scripts (default node:24.21.0-alpine); pin a version tag or a digest. */
-    image: z.string().refine(isPinnedImage, "must be pinned: a tag with a full version like node:24.21.0-alpine, or an @sha256 digest")
+    image: imageReference().refine(isPinnedImage, "must be pinned: a tag with a full version like node:24.21.0-alpine, or an @sha256 digest")
         .default(DEFAULT_MEASUREMENT_IMAGE),
 });
 
@@ -174,7 +175,7 @@ const sidecarSchema = section({
     /** Container name, unique in the task. */
     name: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "must be a lowercase name like log-router"),
     /** Image reference. */
-    image: z.string().min(1, "must be an image reference"),
+    image: imageReference(),
     /** Plain environment values (no secret-looking names). */
     environment: environmentSchema.default({}),
     /** Secrets injected from Secrets Manager or SSM by ARN. */
@@ -210,7 +211,7 @@ const deploymentSchema = section({
 /** One Fargate service behind its own ALB. */
 const fargateServiceSchema = section({
     /** Image reference of the app container (ECR images get a pull grant scoped to their repository). */
-    image: z.string().min(1, "must be an image reference"),
+    image: imageReference(),
     /** Port the app listens on. */
     containerPort: wholeNumber("1-65535", 1, 65535).default(8080),
     /** Task cpu units (1024 = 1 vCPU). */
@@ -363,7 +364,7 @@ export const zonalServiceSchema = section({
     /** Namespace; created unless "default". */
     namespace: pattern(DNS_LABEL, "must be a DNS label like \"shop\"").default("default"),
     /** Container image. */
-    image: z.string({ error: "must be an image reference" }).min(1, "must be an image reference"),
+    image: imageReference(),
     /** Container port; the Service exposes the same port. */
     port: z.number({ error: "must be a port 1-65535" }).int("must be a port 1-65535").min(1, "must be a port 1-65535").max(65535, "must be a port 1-65535"),
     /** Minimum replicas (the HPA's minReplicas), in total or, with perZone, per zone. */

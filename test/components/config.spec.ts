@@ -53,7 +53,7 @@ describe("stack config", () => {
             rejects({ network: { cidr: 5 } }, "network.cidr must be a string, got 5");
             rejects({ network: { endpoints: "s3" } }, /^network\.endpoints must be auto or a list of s3\|dynamodb\|ecr\.api\|.*\|ec2, got "s3"$/);
             rejects({ network: { endpoints: 3 } }, /^network\.endpoints must be auto or a list of .*, got 3$/);
-            rejects({ ecs: { services: { web: {} } } }, "ecs.services.web.image must be a string, got nothing");
+            rejects({ ecs: { services: { web: {} } } }, /^ecs\.services\.web\.image must be an image reference like .*, got nothing$/);
         });
     });
 
