@@ -34,3 +34,9 @@ const IMAGE_ALLOWED = "must be an image reference like public.ecr.aws/nginx/ngin
     + `(lowercase repository path, optional :tag and @digest, no spaces, name at most ${IMAGE_NAME_MAX} characters)`;
 /** An image reference (see the grammar above). */
 export const imageReference = () => z.string({ error: IMAGE_ALLOWED }).refine(isImageReference, { message: IMAGE_ALLOWED, abort: true });
+
+// ---- availability zones ----
+
+/** A standard AZ: the region's name and one letter. Local Zones (us-east-1-bos-1a) and Wavelength Zones are not. */
+export const AZ_NAME = /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/;
+export const AZ_NAME_ALLOWED = "must be standard AZ names like us-east-1a (the region and a letter; Local and Wavelength Zones are not supported)";

@@ -8,7 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { imageReference } from "./config-formats";
+import { AZ_NAME, AZ_NAME_ALLOWED, imageReference } from "./config-formats";
 import { FARGATE_CPU_VALUES, fargateSizeError } from "./fargate-sizes";
 import { subnetLayoutError } from "./subnet-layout";
 import { cheapestInterfaceEndpoints, endpointsRequiredWithoutNat } from "../policies/lib/endpoint-economics";
@@ -57,7 +57,7 @@ const networkSchema = section({
     azCount: z.number({ error: "must be a whole number 2-6" }).int("must be a whole number 2-6")
         .min(2, "must be 2-6").max(6, "must be 2-6").optional(),
     /** Explicit AZ names; default: the first azCount available AZs of the region. */
-    availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, "must be AZ names like us-east-1a"))
+    availabilityZones: z.array(z.string({ error: AZ_NAME_ALLOWED }).regex(AZ_NAME, AZ_NAME_ALLOWED))
         .min(2, "must list 2-6 AZs").max(6, "must list 2-6 AZs").optional(),
     /** NAT layout: one per AZ (zone-local egress), one shared (cheap, crosses zones), or none. */
     natGateways: z.enum(["perAz", "single", "none"], { error: oneOf(["perAz", "single", "none"]) }).default("perAz"),
@@ -90,9 +90,10 @@ const networkSchema = section({
             message: `contradicts network.availabilityZones (${network.availabilityZones.length} AZs): set one of them`,
         });
     }
-    const duplicates = network.endpoints === "auto" ? [] : network.endpoints.filter((e, i) => network.endpoints.indexOf(e) !== i);
-    if (duplicates.length > 0) {
-        ctx.addIssue({ code: "custom", path: ["endpoints"], input: network.endpoints, message: `lists ${duplicates.join(", ")} more than once` });
+    for (const key of ["endpoints", "availabilityZones"] as const) {
+        const list: readonly string[] = Array.isArray(network[key]) ? network[key] : [];
+        const duplicates = list.filter((e, i) => list.indexOf(e) !== i);
+        if (duplicates.length > 0) ctx.addIssue({ code: "custom", path: [key], input: network[key], message: `lists ${duplicates.join(", ")} more than once` });
     }
 }).transform(network => ({ ...network, azCount: network.availabilityZones?.length ?? network.azCount ?? DEFAULT_AZ_COUNT }));
 

@@ -42,8 +42,14 @@ describe("stack config", () => {
             'network.endpoints lists s3 more than once, got ["s3","sts","s3"]'));
         it("endpointIngress unknown", () => rejects({ network: { endpointIngress: "anywhere" } },
             'network.endpointIngress must be one of vpc|private-subnets, got "anywhere"'));
-        it("availabilityZones malformed", () => rejects({ network: { availabilityZones: ["us-east-1a", "east"] } },
-            'network.availabilityZones.1 must be AZ names like us-east-1a, got "east"'));
+        it("availabilityZones malformed, Local and Wavelength Zones included", () => {
+            for (const zone of ["east", "us-east-1-bos-1a", "us-east-1-wl1-bos-wlz-1", "us-east-1a ", "US-EAST-1A"]) {
+                rejects({ network: { availabilityZones: ["us-east-1a", zone] } },
+                    `network.availabilityZones.1 must be standard AZ names like us-east-1a (the region and a letter; Local and Wavelength Zones are not supported), got ${JSON.stringify(zone)}`);
+            }
+        });
+        it("availabilityZones listing one twice", () => rejects({ network: { availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1a"] } },
+            'network.availabilityZones lists us-east-1a more than once, got ["us-east-1a","us-east-1b","us-east-1a"]'));
         it("azCount contradicting availabilityZones", () => rejects({ network: { azCount: 3, availabilityZones: ["us-east-1a", "us-east-1b"] } },
             "network.azCount contradicts network.availabilityZones (2 AZs): set one of them, got 3"));
         it("unknown key (a typo)", () => rejects({ network: { natGateway: "single" } },
