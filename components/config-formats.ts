@@ -2,6 +2,7 @@
  * The formats of stack config values, each rule stated once.
  * components/config.ts builds its schemas from these; the messages are the "allowed" part of a ConfigError.
  */
+import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
 
 // ---- OCI image references ----
@@ -40,3 +41,52 @@ export const imageReference = () => z.string({ error: IMAGE_ALLOWED }).refine(is
 /** A standard AZ: the region's name and one letter. Local Zones (us-east-1-bos-1a) and Wavelength Zones are not. */
 export const AZ_NAME = /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/;
 export const AZ_NAME_ALLOWED = "must be standard AZ names like us-east-1a (the region and a letter; Local and Wavelength Zones are not supported)";
+
+// ---- EKS versions ----
+
+/**
+ * The Kubernetes minor versions the cluster may run. EKS offers 1.32-1.36 in standard or extended
+ * support through 2026-12 (1.31's extended support ends 2026-11-26; 1.36 reached EKS in 2026-06;
+ * docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html), and this program needs 1.35
+ * or later: PreferSameNode and pod topology labels. Raise NEWEST when EKS releases the next one.
+ */
+export const EKS_VERSIONS = { oldest: 35, newest: 36 } as const;
+const EKS_VERSION = /^1\.(\d{2})$/;
+
+/** Why `version` is not a minor version this cluster can run, or undefined when it is. */
+export function eksVersionError(version: string): string | undefined {
+    const match = EKS_VERSION.exec(version);
+    if (!match) return 'must be a Kubernetes minor version like "1.35"';
+    const minor = Number(match[1]);
+    if (minor < EKS_VERSIONS.oldest) return `must be 1.${EKS_VERSIONS.oldest} or later (PreferSameNode and pod topology labels need it)`;
+    if (minor > EKS_VERSIONS.newest) return `must be at most 1.${EKS_VERSIONS.newest}, the newest version EKS supports`;
+    return undefined;
+}
+
+// ---- CIDRs of the public API endpoint ----
+
+const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
+export const IPV4_CIDR_ALLOWED = "must be IPv4 CIDRs like 203.0.113.0/24";
+
+/** Why this IPv4 CIDR is not a network block, or undefined when it is. */
+export function cidrBlockError(cidr: string): string | undefined {
+    if (!IPV4_CIDR.test(cidr)) return IPV4_CIDR_ALLOWED;
+    const network = ipaddr.IPv4.networkAddressFromCIDR(cidr).toString();
+    const prefix = cidr.split("/")[1];
+    return cidr.startsWith(`${network}/`) ? undefined : `must be a network address: the /${prefix} block holding ${cidr.split("/")[0]} is ${network}/${prefix}`;
+}
+
+/** Whether these (valid) IPv4 CIDRs together cover every address, as 0.0.0.0/0 does. */
+export function coverEveryAddress(cidrs: string[]): boolean {
+    const ranges = cidrs.map(cidr => {
+        const [address, prefix] = ipaddr.IPv4.parseCIDR(cidr);
+        const start = address.toByteArray().reduce((n, octet) => n * 256 + octet, 0);
+        return [start, start + 2 ** (32 - prefix)] as const;
+    }).sort((a, b) => a[0] - b[0]);
+    let covered = 0;
+    for (const [start, end] of ranges) {
+        if (start > covered) return false;
+        covered = Math.max(covered, end);
+    }
+    return covered === 2 ** 32;
+}

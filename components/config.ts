@@ -8,7 +8,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { AZ_NAME, AZ_NAME_ALLOWED, imageReference } from "./config-formats";
+import {
+    AZ_NAME, AZ_NAME_ALLOWED, cidrBlockError, coverEveryAddress, eksVersionError, imageReference, IPV4_CIDR_ALLOWED,
+} from "./config-formats";
 import { FARGATE_CPU_VALUES, fargateSizeError } from "./fargate-sizes";
 import { subnetLayoutError } from "./subnet-layout";
 import { cheapestInterfaceEndpoints, endpointsRequiredWithoutNat } from "../policies/lib/endpoint-economics";
@@ -41,6 +43,12 @@ export type EndpointService = GatewayEndpointService | InterfaceEndpointService;
 const DEFAULT_AZ_COUNT = 3;
 
 const oneOf = <T extends string>(values: readonly T[]) => `must be one of ${values.join("|")}`;
+
+/** A check from a function that says why a value is wrong (undefined when it is right), as the components' *Error functions do. */
+const withError = <T>(error: (value: T) => string | undefined) => z.superRefine<T>((value, ctx) => {
+    const message = error(value);
+    if (message !== undefined) ctx.addIssue({ code: "custom", input: value, message });
+});
 
 /** A config object that rejects unknown keys (typos) and names the keys it allows. */
 function section<Shape extends z.ZodRawShape>(shape: Shape) {
@@ -306,19 +314,19 @@ const positiveInt = (allowed: string) => z.number({ error: allowed }).int(allowe
 const percentage = () => z.number({ error: "must be a percentage 1-100" }).int("must be a percentage 1-100")
     .min(1, "must be a percentage 1-100").max(100, "must be a percentage 1-100");
 const pattern = (regex: RegExp, allowed: string) => z.string({ error: allowed }).regex(regex, allowed);
-const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/;
 
 export const eksSchema = section({
     /** Declare the EKS Auto Mode cluster (and allow `services`). */
     enabled: z.boolean({ error: "must be true or false" }).default(false),
-    /** Kubernetes minor version. 1.35+: PreferSameNode is stable and pods carry their zone label there. */
-    version: pattern(/^1\.\d{2}$/, "must be a Kubernetes minor version like \"1.35\"")
-        .refine(v => Number(v.split(".")[1]) >= 35, "must be 1.35 or later (PreferSameNode and pod topology labels need it)")
-        .default("1.35"),
+    /** Kubernetes minor version, 1.35 (PreferSameNode is stable and pods carry their zone label there) to the newest EKS supports. */
+    version: z.string({ error: 'must be a Kubernetes minor version like "1.35"' }).check(withError(eksVersionError)).default("1.35"),
     /** CIDRs allowed to reach the public API endpoint; empty means private endpoint only. */
-    endpointPublicAccessCidrs: z.array(pattern(IPV4_CIDR, "must be IPv4 CIDRs like 203.0.113.0/24")
-        .refine(c => !c.endsWith("/0"), "must not open the API endpoint to the whole internet (leave the list empty for private-only)"))
+    endpointPublicAccessCidrs: z.array(z.string({ error: IPV4_CIDR_ALLOWED }).check(withError(cidrBlockError)), { error: "must be a list of IPv4 CIDRs like 203.0.113.0/24" })
+        .refine(cidrs => !coverEveryAddress(cidrs), {
+            message: "must not open the API endpoint to the whole internet: together they cover every IPv4 address (leave the list empty for private-only)",
+            when: payload => payload.issues.length === 0, // only over valid CIDRs
+        })
         .default([]),
     /** IAM role or user ARN granted AmazonEKSClusterAdminPolicy through an access entry. */
     adminPrincipalArn: pattern(IAM_PRINCIPAL_ARN, "must be an IAM role or user ARN like arn:aws:iam::111122223333:role/platform-admin").optional(),

@@ -33,11 +33,29 @@ describe("config: eks", () => {
             'eks.version must be 1.35 or later (PreferSameNode and pod topology labels need it), got "1.34"');
     });
 
-    it("rejects a public endpoint open to the whole internet and malformed CIDRs", () => {
-        assert.equal(configErrorOf({ eks: { ...CLUSTER, endpointPublicAccessCidrs: ["0.0.0.0/0"] } }),
-            'eks.endpointPublicAccessCidrs.0 must not open the API endpoint to the whole internet (leave the list empty for private-only), got "0.0.0.0/0"');
+    it("accepts the versions EKS supports from 1.35 on, and rejects newer ones", () => {
+        assert.equal(parseStackConfig({ eks: { ...CLUSTER, version: "1.36" } }).eks.version, "1.36");
+        for (const version of ["1.37", "1.99"]) {
+            assert.equal(configErrorOf({ eks: { ...CLUSTER, version } }), `eks.version must be at most 1.36, the newest version EKS supports, got "${version}"`);
+        }
+        assert.equal(configErrorOf({ eks: { ...CLUSTER, version: "latest" } }), 'eks.version must be a Kubernetes minor version like "1.35", got "latest"');
+    });
+
+    it("rejects a public endpoint open to the whole internet, by one CIDR or several together", () => {
+        for (const cidrs of [["0.0.0.0/0"], ["0.0.0.0/1", "128.0.0.0/1"], ["203.0.113.0/24", "128.0.0.0/1", "0.0.0.0/2", "64.0.0.0/2"]]) {
+            assert.equal(configErrorOf({ eks: { ...CLUSTER, endpointPublicAccessCidrs: cidrs } }),
+                "eks.endpointPublicAccessCidrs must not open the API endpoint to the whole internet: together they cover every IPv4 address "
+                + `(leave the list empty for private-only), got ${JSON.stringify(cidrs)}`);
+        }
+        const halves = ["0.0.0.0/1", "128.0.0.0/2"];
+        assert.deepEqual(parseStackConfig({ eks: { ...CLUSTER, endpointPublicAccessCidrs: halves } }).eks.endpointPublicAccessCidrs, halves);
+    });
+
+    it("rejects malformed CIDRs and CIDRs with host bits set", () => {
         assert.equal(configErrorOf({ eks: { ...CLUSTER, endpointPublicAccessCidrs: ["203.0.113.0"] } }),
             'eks.endpointPublicAccessCidrs.0 must be IPv4 CIDRs like 203.0.113.0/24, got "203.0.113.0"');
+        assert.equal(configErrorOf({ eks: { ...CLUSTER, endpointPublicAccessCidrs: ["198.51.100.0/24", "203.0.113.7/24"] } }),
+            'eks.endpointPublicAccessCidrs.1 must be a network address: the /24 block holding 203.0.113.7 is 203.0.113.0/24, got "203.0.113.7/24"');
     });
 
     it("requires an admin principal when the cluster creator is not admin", () => {
