@@ -1,5 +1,6 @@
 /**
- * The formats of stack config values, each rule stated once.
+ * The formats of stack config values, each rule stated once: image references, DNS names, paths,
+ * ARNs, AZ names, EKS versions and the API endpoint's CIDRs.
  * components/config.ts builds its schemas from these; the messages are the "allowed" part of a ConfigError.
  */
 import * as ipaddr from "ipaddr.js";
@@ -35,6 +36,37 @@ const IMAGE_ALLOWED = "must be an image reference like public.ecr.aws/nginx/ngin
     + `(lowercase repository path, optional :tag and @digest, no spaces, name at most ${IMAGE_NAME_MAX} characters)`;
 /** An image reference (see the grammar above). */
 export const imageReference = () => z.string({ error: IMAGE_ALLOWED }).refine(isImageReference, { message: IMAGE_ALLOWED, abort: true });
+
+// ---- DNS names and paths ----
+
+/** RFC 1123 label: lowercase letters, digits and "-", at most 63 characters. */
+const LABEL = "[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?";
+/** A Kubernetes namespace: an RFC 1123 label. */
+export const NAMESPACE = new RegExp(`^${LABEL}$`);
+export const NAMESPACE_ALLOWED = "must be a Kubernetes namespace name: lowercase letters, digits and '-', at most 63 characters";
+/** An RFC 1035 label (starts with a letter): Kubernetes Service names. */
+export const DNS_1035_LABEL = /^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
+/** A DNS name: labels joined by dots, at most 253 characters. */
+export const DNS_NAME = new RegExp(`^(?=.{1,253}$)${LABEL}(?:\\.${LABEL})*$`);
+/** A host name an Ingress rule matches: a DNS name, or a wildcard over one (`*.example.com`). */
+export const HOST_NAME = new RegExp(`^(?=.{1,253}$)(?:\\*\\.)?${LABEL}(?:\\.${LABEL})*$`);
+export const DNS_NAME_RULE = "labels of lowercase letters, digits and '-' up to 63 characters, at most 253 in all";
+/** An absolute HTTP path without spaces. */
+export const HTTP_PATH = /^\/\S*$/;
+
+// ---- ARNs: no spaces anywhere, a trailing one included ----
+
+const ARN_PREFIX = "arn:aws[a-z-]*";
+/** The characters of IAM names and paths, Secrets Manager secret names and SSM parameter names. */
+const ARN_NAME = "[\\w+=,.@/-]+";
+/**
+ * Secrets Manager secret or SSM parameter ARNs: the only sources ECS can inject as secrets. A secret's
+ * ARN may name one JSON key, version stage and version id after it (`...:secret:db-AbCdEf:password::`).
+ */
+export const SECRET_ARN = new RegExp(`^${ARN_PREFIX}:(secretsmanager:[a-z0-9-]+:\\d{12}:secret:${ARN_NAME}(:[\\w+=,.@/-]*){0,3}|ssm:[a-z0-9-]+:\\d{12}:parameter/${ARN_NAME})$`);
+export const ACM_CERTIFICATE_ARN = new RegExp(`^${ARN_PREFIX}:acm:[a-z0-9-]+:\\d{12}:certificate/[0-9a-f-]+$`);
+export const IAM_POLICY_ARN = new RegExp(`^${ARN_PREFIX}:iam::(aws|\\d{12}):policy/${ARN_NAME}$`);
+export const IAM_PRINCIPAL_ARN = new RegExp(`^${ARN_PREFIX}:iam::\\d{12}:(role|user)/${ARN_NAME}$`);
 
 // ---- availability zones ----
 

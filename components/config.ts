@@ -9,7 +9,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import {
-    AZ_NAME, AZ_NAME_ALLOWED, cidrBlockError, coverEveryAddress, eksVersionError, imageReference, IPV4_CIDR_ALLOWED,
+    ACM_CERTIFICATE_ARN, AZ_NAME, AZ_NAME_ALLOWED, cidrBlockError, coverEveryAddress, DNS_1035_LABEL, DNS_NAME, DNS_NAME_RULE, eksVersionError,
+    HOST_NAME, HTTP_PATH, IAM_POLICY_ARN, IAM_PRINCIPAL_ARN, imageReference, IPV4_CIDR_ALLOWED, NAMESPACE, NAMESPACE_ALLOWED, SECRET_ARN,
 } from "./config-formats";
 import { FARGATE_CPU_VALUES, fargateSizeError } from "./fargate-sizes";
 import { subnetLayoutError } from "./subnet-layout";
@@ -43,6 +44,9 @@ export type EndpointService = GatewayEndpointService | InterfaceEndpointService;
 const DEFAULT_AZ_COUNT = 3;
 
 const oneOf = <T extends string>(values: readonly T[]) => `must be one of ${values.join("|")}`;
+/** A string matching regex; `allowed` is the message for a mismatch and for a value of another type. */
+const pattern = (regex: RegExp, allowed: string) => z.string({ error: allowed }).regex(regex, allowed);
+const httpPath = (example: string) => pattern(HTTP_PATH, `must be an absolute path without spaces like ${example}`);
 
 /** A check from a function that says why a value is wrong (undefined when it is right), as the components' *Error functions do. */
 const withError = <T>(error: (value: T) => string | undefined) => z.superRefine<T>((value, ctx) => {
@@ -141,8 +145,7 @@ const measurementSchema = section({
     requests: z.number({ error: "must be a whole number 1-100000" }).int("must be a whole number 1-100000")
         .min(1, "must be 1-100000").max(100_000, "must be 1-100000").default(1000),
     /** Namespace of everything the measurement deploys (default crossaz-measurement). */
-    namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a Kubernetes namespace name (lowercase letters, digits, '-', at most 63)")
-        .default(DEFAULT_MEASUREMENT_NAMESPACE),
+    namespace: pattern(NAMESPACE, NAMESPACE_ALLOWED).default(DEFAULT_MEASUREMENT_NAMESPACE),
     /** Node image that runs the shipped scripts (default node:24.21.0-alpine); pin a version tag or a digest. */
     image: imageReference().refine(isPinnedImage, "must be pinned: a tag with a full version like node:24.21.0-alpine, or an @sha256 digest")
         .default(DEFAULT_MEASUREMENT_IMAGE),
@@ -157,8 +160,6 @@ const logRetentionDays = (days: (typeof LOG_RETENTION_DAYS)[number]) =>
     z.number().refine(d => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `must be one of ${LOG_RETENTION_DAYS.join("|")}`).default(days);
 /** Environment names that look like credentials: these belong in `secrets`, never in plain text. */
 const SECRET_LOOKING_NAME = /(^|_)(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?)(_|$)/i;
-/** Secrets Manager secret or SSM parameter ARNs: the only sources ECS can inject as secrets. */
-const SECRET_ARN = /^arn:aws[a-z-]*:(secretsmanager:[a-z0-9-]+:\d{12}:secret:.+|ssm:[a-z0-9-]+:\d{12}:parameter\/.+)$/;
 /** Service keys name the ALB (32 characters with the 8 Pulumi adds, never starting "internal-"), the log group and the ECS service. */
 const SERVICE_KEY = /^(?!internal-)[a-z][a-z0-9-]{0,19}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -206,7 +207,7 @@ const loadBalancerSchema = section({
     /** true: internal ALB in the private subnets, reachable from the VPC CIDR only. */
     internal: z.boolean({ error: "must be true or false" }).default(false),
     /** ACM certificate ARN: HTTPS on 443 and HTTP redirected to it; without one, plain HTTP on 80. */
-    certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/.+$/, "must be an ACM certificate ARN").optional(),
+    certificateArn: pattern(ACM_CERTIFICATE_ARN, "must be an ACM certificate ARN like arn:aws:acm:us-east-1:111122223333:certificate/<id>").optional(),
     /** Target group cross-zone load balancing; false keeps each ALB node on targets in its own AZ (README). */
     crossZone: z.boolean({ error: "must be true or false" }).default(false),
 });
@@ -242,7 +243,7 @@ const fargateServiceSchema = section({
     /** Capacity provider strategy (base 2 FARGATE, weight 1 FARGATE, weight 4 FARGATE_SPOT). */
     capacity: capacitySchema.default(() => capacitySchema.parse({})),
     /** HTTP path the ALB target group and the container health check probe. */
-    healthCheckPath: z.string().regex(/^\/\S*$/, "must be an absolute path like /healthz").default("/healthz"),
+    healthCheckPath: httpPath("/healthz").default("/healthz"),
     /** Container health check command; default `CMD-SHELL curl -fsS http://localhost:<containerPort><healthCheckPath> || exit 1`. */
     healthCheckCommand: z.array(z.string()).min(2, "must be a command like [CMD-SHELL, wget -qO- localhost:8080/healthz]").optional(),
     /** Plain environment values; names that look like secrets are rejected. */
@@ -262,7 +263,7 @@ const fargateServiceSchema = section({
     /** Register the service in the cluster's Service Connect namespace (needs ecs.serviceConnectNamespace). */
     serviceConnect: z.boolean({ error: "must be true or false" }).default(false),
     /** IAM policy ARNs granted to the task role (the app's own AWS access); empty by default. */
-    taskRolePolicyArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/.+$/, "must be IAM policy ARNs")).default([]),
+    taskRolePolicyArns: z.array(pattern(IAM_POLICY_ARN, "must be IAM policy ARNs like arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess")).default([]),
 }).superRefine((service, ctx) => {
     const sizeError = fargateSizeError(service.cpu, service.memory);
     if (sizeError) {
@@ -295,7 +296,7 @@ const ecsSchema = section({
     /** CloudWatch Container Insights: enhanced (per-task metrics, where the region offers it), enabled or disabled. */
     containerInsights: z.enum(["enhanced", "enabled", "disabled"], { error: oneOf(["enhanced", "enabled", "disabled"]) }).default("enhanced"),
     /** Cloud Map HTTP namespace for Service Connect, e.g. `internal.local`; none by default. */
-    serviceConnectNamespace: z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, "must be a DNS-style name like internal.local").optional(),
+    serviceConnectNamespace: pattern(DNS_NAME, `must be a DNS name like internal.local (${DNS_NAME_RULE})`).optional(),
     /** Services by key (the key names the ALB, the log group and the ECS service). */
     services: z.record(z.string(), fargateServiceSchema)
         .refine(services => Object.keys(services).length > 0, "must declare at least one service"),
@@ -313,8 +314,6 @@ const ecsSchema = section({
 const positiveInt = (allowed: string) => z.number({ error: allowed }).int(allowed).min(1, allowed);
 const percentage = () => z.number({ error: "must be a percentage 1-100" }).int("must be a percentage 1-100")
     .min(1, "must be a percentage 1-100").max(100, "must be a percentage 1-100");
-const pattern = (regex: RegExp, allowed: string) => z.string({ error: allowed }).regex(regex, allowed);
-const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/;
 
 export const eksSchema = section({
     /** Declare the EKS Auto Mode cluster (and allow `services`). */
@@ -362,16 +361,15 @@ export const eksSchema = section({
 });
 
 export const ROUTING_MODES = ["PreferSameZone", "PreferSameNode"] as const;
-const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const CPU_QUANTITY = /^(\d+m|\d+(\.\d+)?)$/;
 const MEMORY_QUANTITY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/;
 const PDB_ALLOWED = "must be a whole number >= 0 or a percentage like \"50%\"";
 
 export const zonalServiceSchema = section({
     /** Service, Deployment and label name (DNS-1035 label). */
-    name: pattern(DNS_LABEL, "must be a DNS label like \"frontend\""),
+    name: pattern(DNS_1035_LABEL, `must be a DNS label like "frontend" (lowercase letters, digits and '-', starting with a letter, at most 63 characters)`),
     /** Namespace; created unless "default". */
-    namespace: pattern(DNS_LABEL, "must be a DNS label like \"shop\"").default("default"),
+    namespace: pattern(NAMESPACE, NAMESPACE_ALLOWED).default("default"),
     /** Container image. */
     image: imageReference(),
     /** Container port; the Service exposes the same port. */
@@ -389,7 +387,7 @@ export const zonalServiceSchema = section({
     /** Pin pods to one CPU architecture (nodeSelector kubernetes.io/arch); default any. */
     arch: z.enum(["amd64", "arm64"], { error: oneOf(["amd64", "arm64"]) }).optional(),
     /** HTTP path for readiness and liveness probes; default a TCP check on the port. */
-    probePath: pattern(/^\//, "must be an absolute path like /healthz").optional(),
+    probePath: httpPath("/healthz").optional(),
     /** Service trafficDistribution: keep calls in the caller's zone, or on its node first. */
     routing: z.enum(ROUTING_MODES, { error: oneOf(ROUTING_MODES) }).default("PreferSameZone"),
     /** One Deployment and HPA per AZ, each pinned to its zone, behind one Service (for the 2-3 hottest services). */
@@ -401,9 +399,9 @@ export const zonalServiceSchema = section({
         /** ALB scheme. */
         scheme: z.enum(["internet-facing", "internal"], { error: oneOf(["internet-facing", "internal"]) }).default("internal"),
         /** Path prefix routed to the service. */
-        path: pattern(/^\//, "must be an absolute path like /").default("/"),
+        path: httpPath("/").default("/"),
         /** Host name to match; default any host. */
-        host: pattern(/^(\*\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a DNS name like shop.example.com").optional(),
+        host: pattern(HOST_NAME, `must be a DNS name like shop.example.com (${DNS_NAME_RULE})`).optional(),
     }).optional(),
     /** PodDisruptionBudget minAvailable: a count or a percentage like "50%". */
     pdb: section({
@@ -520,10 +518,15 @@ function checkServicesAgainstCluster(
             });
         }
         const minimumPods = service.perZone ? service.replicas * azCount : service.replicas;
-        if (typeof service.pdb.minAvailable === "number" && service.pdb.minAvailable >= minimumPods) {
+        const minAvailable = service.pdb.minAvailable;
+        // Kubernetes rounds a percentage of minAvailable up.
+        const keptPods = typeof minAvailable === "number" ? minAvailable : Math.ceil(parseInt(minAvailable, 10) * minimumPods / 100);
+        if (keptPods >= minimumPods) {
             ctx.addIssue({
-                code: "custom", path: ["services", i, "pdb", "minAvailable"], input: service.pdb.minAvailable,
-                message: `must be less than the minimum pod count (${minimumPods}), or no node could ever be drained`,
+                code: "custom", path: ["services", i, "pdb", "minAvailable"], input: minAvailable,
+                message: typeof minAvailable === "number"
+                    ? `must be less than the minimum pod count (${minimumPods}), or no node could ever be drained`
+                    : `must round to less than the minimum pod count (${minimumPods}), or no node could ever be drained (Kubernetes rounds ${minAvailable} of ${minimumPods} up to ${keptPods})`,
             });
         }
     });

@@ -109,6 +109,13 @@ describe("config: services", () => {
         assert.equal(configErrorOf({ eks: CLUSTER, services: [{ ...SERVICE, replicas: 2, pdb: { minAvailable: 2 } }] }),
             "services.0.pdb.minAvailable must be less than the minimum pod count (2), or no node could ever be drained, got 2");
         assert.doesNotThrow(() => parseStackConfig({ eks: CLUSTER, services: [{ ...SERVICE, replicas: 1, perZone: true, pdb: { minAvailable: 2 } }] }));
+        for (const [minAvailable, replicas] of [["100%", 3], ["90%", 3], ["51%", 1]] as const) {
+            assert.equal(configErrorOf({ eks: CLUSTER, services: [{ ...SERVICE, replicas, pdb: { minAvailable } }] }),
+                `services.0.pdb.minAvailable must round to less than the minimum pod count (${replicas}), or no node could ever be drained `
+                + `(Kubernetes rounds ${minAvailable} of ${replicas} up to ${replicas}), got "${minAvailable}"`);
+        }
+        assert.doesNotThrow(() => parseStackConfig({ eks: CLUSTER, services: [{ ...SERVICE, replicas: 3, pdb: { minAvailable: "66%" } }] }));
+        assert.doesNotThrow(() => parseStackConfig({ eks: CLUSTER, services: [{ ...SERVICE, replicas: 1, perZone: true, pdb: { minAvailable: "66%" } }] }));
         assert.equal(configErrorOf({ eks: CLUSTER, services: [{ ...SERVICE, pdb: { minAvailable: "50" } }] }),
             'services.0.pdb.minAvailable must be a whole number >= 0 or a percentage like "50%", got "50"');
     });
@@ -141,7 +148,7 @@ describe("config: services", () => {
 
     it("rejects a name that is not a DNS label and bad resource quantities", () => {
         assert.equal(configErrorOf({ eks: CLUSTER, services: [{ ...SERVICE, name: "Backend_1" }] }),
-            'services.0.name must be a DNS label like "frontend", got "Backend_1"');
+            `services.0.name must be a DNS label like "frontend" (lowercase letters, digits and '-', starting with a letter, at most 63 characters), got "Backend_1"`);
         assert.equal(configErrorOf({ eks: CLUSTER, services: [{ ...SERVICE, cpu: "half" }] }),
             'services.0.cpu must be a CPU quantity like 250m or 1, got "half"');
     });

@@ -35,4 +35,61 @@ describe("config: formats shared by several keys", () => {
             }
         });
     });
+
+    describe("DNS names keep to RFC 1123 lengths: labels of at most 63 characters, names of at most 253", () => {
+        const label63 = "a".repeat(63);
+        const longName = [label63, label63, label63, "a".repeat(61)].join("."); // 253 characters
+        const NAMESPACE = "must be a Kubernetes namespace name: lowercase letters, digits and '-', at most 63 characters";
+        const DNS_RULE = "labels of lowercase letters, digits and '-' up to 63 characters, at most 253 in all";
+
+        it("Kubernetes namespaces (services[].namespace, measurement.namespace) are DNS labels", () => {
+            assert.equal(parseStackConfig({ eks: CLUSTER, services: [{ ...SERVICE, namespace: label63 }] }).services[0].namespace, label63);
+            rejects({ eks: CLUSTER, services: [{ ...SERVICE, namespace: `${label63}a` }] }, `services.0.namespace ${NAMESPACE}, got "${label63}a"`);
+            rejects({ measurement: { namespace: `${label63}a` } }, `measurement.namespace ${NAMESPACE}, got "${label63}a"`);
+        });
+
+        it("service names are DNS labels starting with a letter", () => {
+            rejects({ eks: CLUSTER, services: [{ ...SERVICE, name: `${label63}a` }] },
+                `services.0.name must be a DNS label like "frontend" (lowercase letters, digits and '-', starting with a letter, at most 63 characters), got "${label63}a"`);
+        });
+
+        it("ingress hosts and the Service Connect namespace are DNS names", () => {
+            const host = (value: string) => ({ eks: CLUSTER, services: [{ ...SERVICE, ingress: { host: value } }] });
+            assert.equal(parseStackConfig(host(longName)).services[0].ingress!.host, longName);
+            assert.equal(parseStackConfig(host("*.example.com")).services[0].ingress!.host, "*.example.com");
+            for (const bad of [`${longName}a`, `${label63}a.example.com`, "shop..example.com", "shop.example.com "]) {
+                rejects(host(bad), `services.0.ingress.host must be a DNS name like shop.example.com (${DNS_RULE}), got "${bad}"`);
+            }
+            const namespace = (value: string) => ({ ecs: { serviceConnectNamespace: value, services: { web: { image: "web:1.0.0" } } } });
+            assert.equal(parseStackConfig(namespace("prod.internal")).ecs!.serviceConnectNamespace, "prod.internal");
+            for (const bad of [`${label63}a.internal`, `${longName}a`]) {
+                rejects(namespace(bad), `ecs.serviceConnectNamespace must be a DNS name like internal.local (${DNS_RULE}), got "${bad}"`);
+            }
+        });
+    });
+
+    it("HTTP paths (probePath, ingress.path, healthCheckPath) are absolute and without spaces", () => {
+        rejects({ eks: CLUSTER, services: [{ ...SERVICE, probePath: "/health check" }] },
+            'services.0.probePath must be an absolute path without spaces like /healthz, got "/health check"');
+        rejects({ eks: CLUSTER, services: [{ ...SERVICE, ingress: { path: "/shop " } }] },
+            'services.0.ingress.path must be an absolute path without spaces like /, got "/shop "');
+        rejects({ ecs: { services: { web: { image: "web:1.0.0", healthCheckPath: "healthz" } } } },
+            'ecs.services.web.healthCheckPath must be an absolute path without spaces like /healthz, got "healthz"');
+    });
+
+    it("ARNs carry no spaces, trailing ones included", () => {
+        const web = (extra: Record<string, unknown>) => ({ ecs: { services: { web: { image: "web:1.0.0", ...extra } } } });
+        const secret = "arn:aws:secretsmanager:us-east-1:111122223333:secret:db-AbCdEf ";
+        rejects(web({ secrets: { DB_PASSWORD: secret } }),
+            `ecs.services.web.secrets.DB_PASSWORD must be a Secrets Manager secret or SSM parameter ARN, got ${JSON.stringify(secret)}`);
+        const certificate = "arn:aws:acm:us-east-1:111122223333:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d ";
+        rejects(web({ loadBalancer: { certificateArn: certificate } }),
+            `ecs.services.web.loadBalancer.certificateArn must be an ACM certificate ARN like arn:aws:acm:us-east-1:111122223333:certificate/<id>, got ${JSON.stringify(certificate)}`);
+        const policy = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess ";
+        rejects(web({ taskRolePolicyArns: [policy] }),
+            `ecs.services.web.taskRolePolicyArns.0 must be IAM policy ARNs like arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess, got ${JSON.stringify(policy)}`);
+        const principal = "arn:aws:iam::111122223333:role/platform-admin ";
+        rejects({ eks: { enabled: true, adminPrincipalArn: principal } },
+            `eks.adminPrincipalArn must be an IAM role or user ARN like arn:aws:iam::111122223333:role/platform-admin, got ${JSON.stringify(principal)}`);
+    });
 });
