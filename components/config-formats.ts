@@ -1,6 +1,6 @@
 /**
  * The formats of stack config values, each rule stated once: image references, DNS names, paths,
- * ARNs, AZ names, EKS versions and the API endpoint's CIDRs.
+ * ARNs, environment variable names, AZ names, EKS versions and the API endpoint's CIDRs.
  * components/config.ts builds its schemas from these; the messages are the "allowed" part of a ConfigError.
  */
 import * as ipaddr from "ipaddr.js";
@@ -67,6 +67,31 @@ export const SECRET_ARN = new RegExp(`^${ARN_PREFIX}:(secretsmanager:[a-z0-9-]+:
 export const ACM_CERTIFICATE_ARN = new RegExp(`^${ARN_PREFIX}:acm:[a-z0-9-]+:\\d{12}:certificate/[0-9a-f-]+$`);
 export const IAM_POLICY_ARN = new RegExp(`^${ARN_PREFIX}:iam::(aws|\\d{12}):policy/${ARN_NAME}$`);
 export const IAM_PRINCIPAL_ARN = new RegExp(`^${ARN_PREFIX}:iam::\\d{12}:(role|user)/${ARN_NAME}$`);
+
+// ---- environment variables ----
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Environment names that look like credentials: never in plain text. */
+const SECRET_LOOKING_NAME = /(^|_)(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?)(_|$)/i;
+
+/** Values by environment variable name (`example` is one); `values` says what they are in messages. */
+export const environmentRecord = <Value extends z.ZodType<unknown, string>>(example: string, value: Value, values: string) =>
+    z.record(z.string().regex(ENV_NAME), value, {
+        error: issue => issue.code === "invalid_key" ? `must be environment variable names like ${example}`
+            : issue.code === "invalid_type" ? `must be a mapping of environment variable names to ${values}` : undefined,
+    });
+
+/**
+ * Plain environment values by name: names like LOG_LEVEL, string values, and no secret-looking
+ * names; `hint` says where credentials belong instead.
+ */
+export const plainEnvironment = (hint: string) =>
+    environmentRecord("LOG_LEVEL", z.string({ error: "must be string values (quote numbers and booleans)" }), "string values")
+        .superRefine((environment, ctx) => {
+            for (const name of Object.keys(environment).filter(n => SECRET_LOOKING_NAME.test(n))) {
+                ctx.addIssue({ code: "custom", input: name, message: `must not hold secret-looking names: ${hint}` });
+            }
+        });
 
 // ---- availability zones ----
 

@@ -10,7 +10,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import {
     ACM_CERTIFICATE_ARN, AZ_NAME, AZ_NAME_ALLOWED, cidrBlockError, coverEveryAddress, DNS_1035_LABEL, DNS_NAME, DNS_NAME_RULE, eksVersionError,
-    HOST_NAME, HTTP_PATH, IAM_POLICY_ARN, IAM_PRINCIPAL_ARN, imageReference, IPV4_CIDR_ALLOWED, NAMESPACE, NAMESPACE_ALLOWED, SECRET_ARN,
+    environmentRecord, HOST_NAME, HTTP_PATH, IAM_POLICY_ARN, IAM_PRINCIPAL_ARN, imageReference, IPV4_CIDR_ALLOWED, NAMESPACE, NAMESPACE_ALLOWED,
+    plainEnvironment, SECRET_ARN,
 } from "./config-formats";
 import { FARGATE_CPU_VALUES, fargateSizeError } from "./fargate-sizes";
 import { subnetLayoutError } from "./subnet-layout";
@@ -158,27 +159,16 @@ const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400,
 /** A CloudWatch Logs retention in days, one of the values CloudWatch accepts. */
 const logRetentionDays = (days: (typeof LOG_RETENTION_DAYS)[number]) =>
     z.number().refine(d => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `must be one of ${LOG_RETENTION_DAYS.join("|")}`).default(days);
-/** Environment names that look like credentials: these belong in `secrets`, never in plain text. */
-const SECRET_LOOKING_NAME = /(^|_)(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?)(_|$)/i;
 /** Service keys name the ALB (32 characters with the 8 Pulumi adds, never starting "internal-"), the log group and the ECS service. */
 const SERVICE_KEY = /^(?!internal-)[a-z][a-z0-9-]{0,19}$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const wholeNumber = (range: string, min: number, max: number) =>
     z.number({ error: `must be a whole number ${range}` }).int(`must be a whole number ${range}`)
         .min(min, `must be ${range}`).max(max, `must be ${range}`);
-const environmentSchema = z.record(z.string().regex(ENV_NAME, "must be environment variable names like LOG_LEVEL"), z.string())
-    .superRefine((environment, ctx) => {
-        for (const name of Object.keys(environment).filter(n => SECRET_LOOKING_NAME.test(n))) {
-            ctx.addIssue({
-                code: "custom", input: name,
-                message: "must not hold secret-looking names: put them in secrets as a Secrets Manager or SSM parameter ARN",
-            });
-        }
-    });
-const secretsSchema = z.record(
-    z.string().regex(ENV_NAME, "must be environment variable names like DB_PASSWORD"),
-    z.string().regex(SECRET_ARN, "must be a Secrets Manager secret or SSM parameter ARN"));
+/** Plain environment values of ECS containers: secret-looking names belong in `secrets`. */
+const environmentSchema = plainEnvironment("put them in secrets as a Secrets Manager or SSM parameter ARN");
+const secretsSchema = environmentRecord("DB_PASSWORD", pattern(SECRET_ARN, "must be a Secrets Manager secret or SSM parameter ARN"),
+    "Secrets Manager secret or SSM parameter ARNs");
 
 /** A non-essential container beside the app (log router, proxy, agent). */
 const sidecarSchema = section({
@@ -421,7 +411,7 @@ export const zonalServiceSchema = section({
         memoryUtilization: percentage().default(80),
     }).prefault({}),
     /** Plain environment variables (secrets belong in Secrets, not here). */
-    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be environment variable names"), z.string({ error: "must be string values" })).default({}),
+    env: plainEnvironment("env values are plain text in the Deployment and in the stack config").default({}),
     /** The part of traffic.eastWestGbPerMonth this service receives; read by the cost report. */
     gbPerMonth: z.number({ error: "must be a number >= 0" }).min(0, "must be a number >= 0").optional(),
 }).superRefine((service, ctx) => {

@@ -92,4 +92,17 @@ describe("config: formats shared by several keys", () => {
         rejects({ eks: { enabled: true, adminPrincipalArn: principal } },
             `eks.adminPrincipalArn must be an IAM role or user ARN like arn:aws:iam::111122223333:role/platform-admin, got ${JSON.stringify(principal)}`);
     });
+
+    it("environment names that look like secrets are refused by one rule in services[].env and the ECS environments", () => {
+        for (const name of ["DB_PASSWORD", "API_KEY", "STRIPE_SECRET", "GITHUB_TOKEN", "AWS_SECRET_ACCESS_KEY", "PRIVATE_KEY", "CREDENTIALS"]) {
+            rejects({ eks: CLUSTER, services: [{ ...SERVICE, env: { LOG_LEVEL: "info", [name]: "hunter2" } }] },
+                `services.0.env must not hold secret-looking names: env values are plain text in the Deployment and in the stack config, got "${name}"`);
+        }
+        const env = { LOG_LEVEL: "info", TOKENIZER_MODE: "fast", KEYSPACE: "a" };
+        assert.deepEqual(parseStackConfig({ eks: CLUSTER, services: [{ ...SERVICE, env }] }).services[0].env, env);
+        rejects({ eks: CLUSTER, services: [{ ...SERVICE, env: { "LOG-LEVEL": "info" } }] },
+            'services.0.env.LOG-LEVEL must be environment variable names like LOG_LEVEL, got "LOG-LEVEL"');
+        rejects({ ecs: { services: { web: { image: "web:1.0.0", environment: { WORKERS: 4 } } } } },
+            "ecs.services.web.environment.WORKERS must be string values (quote numbers and booleans), got 4");
+    });
 });
