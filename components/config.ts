@@ -568,19 +568,53 @@ export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
     throw new ConfigError(result.error.issues.map(describeIssue).join("; "));
 }
 
-/** Reads every `cross-az-platform:*` key of the running stack (so a misspelt section fails too) and validates it. */
+/** Reads every config key of the running stack (pulumi.runtime.allConfig, as under `pulumi up`) and validates this project's. */
 export function loadStackConfig(): StackConfig {
+    return parseConfigValues(pulumi.runtime.allConfig());
+}
+
+/**
+ * Validates the stack's config as the Pulumi runtime holds it (`namespace:key` -> string, JSON for
+ * structured values): every `cross-az-platform:*` key, so a misspelt section fails too, and every key
+ * under a namespace a typo away from the project's (one or two letters), which would be left unread.
+ */
+export function parseConfigValues(values: Record<string, string>): StackConfig {
     const raw: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
-        if (!key.startsWith(`${PROJECT}:`)) continue;
-        const name = key.slice(PROJECT.length + 1);
-        try {
-            raw[name] = JSON.parse(value);
-        } catch {
-            raw[name] = value; // a plain string value, e.g. `pulumi config set cross-az-platform:network x`
+    const misspelt: string[] = [];
+    for (const [key, value] of Object.entries(values)) {
+        const namespace = key.slice(0, key.indexOf(":"));
+        const name = key.slice(namespace.length + 1);
+        if (namespace === PROJECT) {
+            try {
+                raw[name] = JSON.parse(value);
+            } catch {
+                raw[name] = value; // a plain string value, e.g. `pulumi config set cross-az-platform:network x`
+            }
+        } else if (editDistance(namespace.toLowerCase(), PROJECT) <= 2) {
+            misspelt.push(`${key} is under namespace ${namespace}, which this program does not read: did you mean ${PROJECT}:${name}?`);
         }
     }
-    return parseStackConfig(raw);
+    try {
+        const config = parseStackConfig(raw);
+        if (misspelt.length === 0) return config;
+    } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        misspelt.push(error.message);
+    }
+    throw new ConfigError(misspelt.join("; "));
+}
+
+/** Levenshtein distance: the fewest single-letter insertions, deletions and substitutions from a to b. */
+function editDistance(a: string, b: string): number {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

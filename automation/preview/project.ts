@@ -39,10 +39,10 @@ export function loadStackSettings(programDir: string, stack: string): StackSetti
     const config: Record<string, string> = {};
     const secretKeys = new Set<string>();
     // Project-level values first (Pulumi.yaml `config:`, a value or {default|value, type, ...}); the stack's override them.
-    const projectValues = Object.entries<unknown>(projectYaml.config ?? {})
+    const projectValues = Object.entries<unknown>(configOf(projectFile, projectYaml))
         .map(([key, value]) => [key, isDeclaration(value) ? value.value ?? value.default : value] as const)
         .filter(([, value]) => value !== undefined);
-    for (const [rawKey, value] of [...projectValues, ...Object.entries<unknown>(stackYaml.config ?? {})]) {
+    for (const [rawKey, value] of [...projectValues, ...Object.entries<unknown>(configOf(stackFile, stackYaml))]) {
         const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
         // Ciphertext needs the stack's secrets provider, which does not exist offline: every `secure:`
         // value, nested ones too, reads "[secret]", and the key is secret as under `pulumi config`.
@@ -63,6 +63,13 @@ export function projectOf(dir: string, projectYaml: Record<string, any> = readYa
         name: String(projectYaml.name ?? packageName(dir) ?? path.basename(dir)),
         entry: typeof projectYaml.main === "string" ? path.resolve(dir, projectYaml.main) : dir,
     };
+}
+
+/** A project or stack file's `config:` mapping; anything else there is an error, as under the Pulumi CLI. */
+function configOf(file: string, yaml: Record<string, any>): Record<string, unknown> {
+    const config = yaml.config ?? {};
+    if (typeof config === "object" && !Array.isArray(config)) return config;
+    throw new PreviewError(`${file} config must be a mapping of keys like aws:region to values, got ${JSON.stringify(config)}`);
 }
 
 /** The stacks a project directory has a Pulumi.<stack>.yaml for. */

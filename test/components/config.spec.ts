@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { loadStackConfig, parseStackConfig } from "../../components/config";
+import { ConfigError, loadStackConfig, parseConfigValues, parseStackConfig } from "../../components/config";
 import { rejects } from "../helpers/config-errors";
 import { declare } from "../helpers/mocks";
 
@@ -68,10 +68,37 @@ describe("stack config", () => {
             'network.azCount must be 2-6, got 9; network.natGateways must be one of perAz|single|none, got "x"');
     });
 
-    it("loadStackConfig reads cross-az-platform:* keys of the running stack, misspelt sections included", async () => {
+    it("loadStackConfig reads cross-az-platform:* keys of the running stack, misspelt sections and namespaces included", async () => {
         await declare(() => undefined, { config: { "cross-az-platform:network": JSON.stringify({ azCount: 2 }) } });
         assert.equal(loadStackConfig().network.azCount, 2);
         await declare(() => undefined, { config: { "cross-az-platform:netwrk": "{}" } });
         assert.throws(() => loadStackConfig(), /cross-az-platform has unknown key netwrk/);
+        await declare(() => undefined, { config: { "cross-az-platfrom:network": JSON.stringify({ azCount: 2 }) } });
+        assert.throws(() => loadStackConfig(), /^ConfigError: cross-az-platfrom:network is under namespace cross-az-platfrom/);
+    });
+
+    describe("parseConfigValues: the stack's flat config, as the Pulumi runtime holds it", () => {
+        it("reads this project's keys, JSON or plain strings, and leaves other namespaces alone", () => {
+            const config = parseConfigValues({
+                "aws:region": "eu-west-1", "kubernetes:context": "dev", "pulumi:tags": "{}", "crossaz:anything": "x",
+                "cross-az-platform:network": JSON.stringify({ azCount: 2 }), "cross-az-platform:eks": JSON.stringify({ version: "1.35" }),
+            });
+            assert.equal(config.network.azCount, 2);
+            assert.equal(config.eks.version, "1.35");
+            rejects({ network: "x" }, /^network must be a mapping/); // what a plain-string section reads as
+        });
+
+        it("refuses keys under a namespace one or two letters away from the project's, naming the key meant", () => {
+            for (const namespace of ["cross-az-platfrom", "cross-az-platorm", "crossaz-platform", "cross-az-platforms", "Cross-AZ-Platform", "cros-az-platfor"]) {
+                assert.throws(() => parseConfigValues({ [`${namespace}:network`]: "{}" }), (e: Error) => e instanceof ConfigError && e.message
+                    === `${namespace}:network is under namespace ${namespace}, which this program does not read: did you mean cross-az-platform:network?`);
+            }
+        });
+
+        it("reports a misspelt namespace together with the project's own errors", () => {
+            assert.throws(() => parseConfigValues({ "cross-az-platfrm:traffic": "{}", "cross-az-platform:network": JSON.stringify({ azCount: 1 }) }),
+                (e: Error) => e.message === "cross-az-platfrm:traffic is under namespace cross-az-platfrm, which this program does not read: "
+                    + "did you mean cross-az-platform:traffic?; network.azCount must be 2-6, got 1");
+        });
     });
 });
