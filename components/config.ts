@@ -49,6 +49,9 @@ const oneOf = <T extends string>(values: readonly T[]) => `must be one of ${valu
 const pattern = (regex: RegExp, allowed: string) => z.string({ error: allowed }).regex(regex, allowed);
 const httpPath = (example: string) => pattern(HTTP_PATH, `must be an absolute path without spaces like ${example}`);
 
+/** For checks across keys or list entries: they run on values that passed their own checks only, so a message never reasons from an invalid one. */
+const ACROSS_VALID_KEYS = { when: (payload: z.core.ParsePayload) => payload.issues.length === 0 };
+
 /** A check from a function that says why a value is wrong (undefined when it is right), as the components' *Error functions do. */
 const withError = <T>(error: (value: T) => string | undefined) => z.superRefine<T>((value, ctx) => {
     const message = error(value);
@@ -58,19 +61,21 @@ const withError = <T>(error: (value: T) => string | undefined) => z.superRefine<
 /** A config object that rejects unknown keys (typos) and names the keys it allows. */
 function section<Shape extends z.ZodRawShape>(shape: Shape) {
     const allowed = `allowed keys: ${Object.keys(shape).join(", ")}`;
-    return z.strictObject(shape, { error: issue => issue.code === "unrecognized_keys" ? allowed : undefined });
+    return z.strictObject(shape, {
+        error: issue => issue.code === "unrecognized_keys" ? allowed : issue.code === "invalid_type" ? `must be a mapping (${allowed})` : undefined,
+    });
 }
 
 const endpointListSchema = z.array(z.enum(ENDPOINT_SERVICES, { error: oneOf(ENDPOINT_SERVICES) }));
 
 const networkSchema = section({
     /** IPv4 block of the VPC, /16 to /22. */
-    cidr: z.string().default("10.0.0.0/16"),
+    cidr: z.string({ error: "must be an IPv4 CIDR block like 10.0.0.0/16" }).default("10.0.0.0/16"),
     /** How many AZs to spread over; default 3, or the length of availabilityZones. */
     azCount: z.number({ error: "must be a whole number 2-6" }).int("must be a whole number 2-6")
         .min(2, "must be 2-6").max(6, "must be 2-6").optional(),
     /** Explicit AZ names; default: the first azCount available AZs of the region. */
-    availabilityZones: z.array(z.string({ error: AZ_NAME_ALLOWED }).regex(AZ_NAME, AZ_NAME_ALLOWED))
+    availabilityZones: z.array(pattern(AZ_NAME, AZ_NAME_ALLOWED), { error: "must list 2-6 AZs" })
         .min(2, "must list 2-6 AZs").max(6, "must list 2-6 AZs").optional(),
     /** NAT layout: one per AZ (zone-local egress), one shared (cheap, crosses zones), or none. */
     natGateways: z.enum(["perAz", "single", "none"], { error: oneOf(["perAz", "single", "none"]) }).default("perAz"),
@@ -108,7 +113,7 @@ const networkSchema = section({
         const duplicates = list.filter((e, i) => list.indexOf(e) !== i);
         if (duplicates.length > 0) ctx.addIssue({ code: "custom", path: [key], input: network[key], message: `lists ${duplicates.join(", ")} more than once` });
     }
-}).transform(network => ({ ...network, azCount: network.availabilityZones?.length ?? network.azCount ?? DEFAULT_AZ_COUNT }));
+}, ACROSS_VALID_KEYS).transform(network => ({ ...network, azCount: network.availabilityZones?.length ?? network.azCount ?? DEFAULT_AZ_COUNT }));
 
 const gbPerMonth = z.number({ error: "must be a number of GB per month, 0 or more" }).min(0, "must be a number of GB per month, 0 or more");
 
@@ -158,9 +163,10 @@ const measurementSchema = section({
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 /** A CloudWatch Logs retention in days, one of the values CloudWatch accepts. */
 const logRetentionDays = (days: (typeof LOG_RETENTION_DAYS)[number]) =>
-    z.number().refine(d => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `must be one of ${LOG_RETENTION_DAYS.join("|")}`).default(days);
+    z.number({ error: oneOf(LOG_RETENTION_DAYS.map(String)) }).refine(d => (LOG_RETENTION_DAYS as readonly number[]).includes(d), oneOf(LOG_RETENTION_DAYS.map(String))).default(days);
 /** Service keys name the ALB (32 characters with the 8 Pulumi adds, never starting "internal-"), the log group and the ECS service. */
 const SERVICE_KEY = /^(?!internal-)[a-z][a-z0-9-]{0,19}$/;
+const HEALTH_CHECK_COMMAND = "must be a command like [CMD-SHELL, wget -qO- localhost:8080/healthz]";
 
 const wholeNumber = (range: string, min: number, max: number) =>
     z.number({ error: `must be a whole number ${range}` }).int(`must be a whole number ${range}`)
@@ -173,7 +179,7 @@ const secretsSchema = environmentRecord("DB_PASSWORD", pattern(SECRET_ARN, "must
 /** A non-essential container beside the app (log router, proxy, agent). */
 const sidecarSchema = section({
     /** Container name, unique in the task. */
-    name: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "must be a lowercase name like log-router"),
+    name: pattern(/^[a-z][a-z0-9-]{0,62}$/, "must be a lowercase name like log-router"),
     /** Image reference. */
     image: imageReference(),
     /** Plain environment values (no secret-looking names). */
@@ -235,13 +241,13 @@ const fargateServiceSchema = section({
     /** HTTP path the ALB target group and the container health check probe. */
     healthCheckPath: httpPath("/healthz").default("/healthz"),
     /** Container health check command; default `CMD-SHELL curl -fsS http://localhost:<containerPort><healthCheckPath> || exit 1`. */
-    healthCheckCommand: z.array(z.string()).min(2, "must be a command like [CMD-SHELL, wget -qO- localhost:8080/healthz]").optional(),
+    healthCheckCommand: z.array(z.string({ error: HEALTH_CHECK_COMMAND }), { error: HEALTH_CHECK_COMMAND }).min(2, HEALTH_CHECK_COMMAND).optional(),
     /** Plain environment values; names that look like secrets are rejected. */
     environment: environmentSchema.default({}),
     /** Secrets injected by ECS from Secrets Manager or SSM ARNs; the execution role may read these only. */
     secrets: secretsSchema.default({}),
     /** Non-essential sidecar containers. */
-    sidecars: z.array(sidecarSchema).default([]),
+    sidecars: z.array(sidecarSchema, { error: "must be a list of sidecar containers, each a mapping with name and image" }).default([]),
     /** CloudWatch log group retention in days. */
     logRetentionDays: logRetentionDays(30),
     /** The service's ALB. */
@@ -253,7 +259,8 @@ const fargateServiceSchema = section({
     /** Register the service in the cluster's Service Connect namespace (needs ecs.serviceConnectNamespace). */
     serviceConnect: z.boolean({ error: "must be true or false" }).default(false),
     /** IAM policy ARNs granted to the task role (the app's own AWS access); empty by default. */
-    taskRolePolicyArns: z.array(pattern(IAM_POLICY_ARN, "must be IAM policy ARNs like arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess")).default([]),
+    taskRolePolicyArns: z.array(pattern(IAM_POLICY_ARN, "must be IAM policy ARNs like arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"),
+        { error: "must be a list of IAM policy ARNs like arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" }).default([]),
 }).superRefine((service, ctx) => {
     const sizeError = fargateSizeError(service.cpu, service.memory);
     if (sizeError) {
@@ -275,7 +282,7 @@ const fargateServiceSchema = section({
     const names = ["app", ...service.sidecars.map(s => s.name)];
     const duplicate = names.find((n, i) => names.indexOf(n) !== i);
     if (duplicate) ctx.addIssue({ code: "custom", path: ["sidecars"], input: duplicate, message: "must have names unique in the task (app is the main container)" });
-}).transform(service => ({
+}, ACROSS_VALID_KEYS).transform(service => ({
     ...service,
     // The default probes the same path as the ALB; it needs curl in the image.
     healthCheckCommand: service.healthCheckCommand
@@ -288,7 +295,7 @@ const ecsSchema = section({
     /** Cloud Map HTTP namespace for Service Connect, e.g. `internal.local`; none by default. */
     serviceConnectNamespace: pattern(DNS_NAME, `must be a DNS name like internal.local (${DNS_NAME_RULE})`).optional(),
     /** Services by key (the key names the ALB, the log group and the ECS service). */
-    services: z.record(z.string(), fargateServiceSchema)
+    services: z.record(z.string(), fargateServiceSchema, { error: "must be a mapping of service keys (like web) to services" })
         .refine(services => Object.keys(services).length > 0, "must declare at least one service"),
 }).superRefine((ecs, ctx) => {
     for (const [key, service] of Object.entries(ecs.services)) {
@@ -314,7 +321,7 @@ export const eksSchema = section({
     endpointPublicAccessCidrs: z.array(z.string({ error: IPV4_CIDR_ALLOWED }).check(withError(cidrBlockError)), { error: "must be a list of IPv4 CIDRs like 203.0.113.0/24" })
         .refine(cidrs => !coverEveryAddress(cidrs), {
             message: "must not open the API endpoint to the whole internet: together they cover every IPv4 address (leave the list empty for private-only)",
-            when: payload => payload.issues.length === 0, // only over valid CIDRs
+            ...ACROSS_VALID_KEYS,
         })
         .default([]),
     /** IAM role or user ARN granted AmazonEKSClusterAdminPolicy through an access entry. */
@@ -367,13 +374,13 @@ export const zonalServiceSchema = section({
     /** Minimum replicas (the HPA's minReplicas), in total or, with perZone, per zone. */
     replicas: positiveInt("must be a whole number >= 1").default(3),
     /** CPU request. */
-    cpu: pattern(CPU_QUANTITY, "must be a CPU quantity like 250m or 1").default("250m"),
+    cpu: pattern(CPU_QUANTITY, 'must be a CPU quantity like "250m" or "1" (quoted)').default("250m"),
     /** Memory request. */
-    memory: pattern(MEMORY_QUANTITY, "must be a memory quantity like 256Mi").default("256Mi"),
+    memory: pattern(MEMORY_QUANTITY, 'must be a memory quantity like "256Mi" (quoted)').default("256Mi"),
     /** CPU limit; default none (a CPU limit throttles even on idle nodes). */
-    cpuLimit: pattern(CPU_QUANTITY, "must be a CPU quantity like 500m or 1").optional(),
+    cpuLimit: pattern(CPU_QUANTITY, 'must be a CPU quantity like "500m" or "1" (quoted)').optional(),
     /** Memory limit; default the memory request (a pod never takes more than the node reserved for it). */
-    memoryLimit: pattern(MEMORY_QUANTITY, "must be a memory quantity like 512Mi").optional(),
+    memoryLimit: pattern(MEMORY_QUANTITY, 'must be a memory quantity like "512Mi" (quoted)').optional(),
     /** Pin pods to one CPU architecture (nodeSelector kubernetes.io/arch); default any. */
     arch: z.enum(["amd64", "arm64"], { error: oneOf(["amd64", "arm64"]) }).optional(),
     /** HTTP path for readiness and liveness probes; default a TCP check on the port. */
@@ -427,7 +434,7 @@ export const zonalServiceSchema = section({
     if (RESERVED_ENV.some(key => key in service.env)) {
         ctx.addIssue({ code: "custom", path: ["env"], input: Object.keys(service.env), message: `must not set ${RESERVED_ENV.join(", ")} (set from the downward API)` });
     }
-});
+}, ACROSS_VALID_KEYS);
 
 /** Environment variables ZonalService sets from the downward API. */
 export const RESERVED_ENV = ["ZONE", "NODE_NAME"] as const;
@@ -436,7 +443,7 @@ const stackConfigSchema = section({
     network: networkSchema.default(() => networkSchema.parse({})),
     traffic: trafficSchema.optional(),
     eks: eksSchema.default(() => eksSchema.parse({})),
-    services: z.array(zonalServiceSchema).default([]),
+    services: z.array(zonalServiceSchema, { error: "must be a list of services, each a mapping with name, image and port" }).default([]),
     ecs: ecsSchema.optional(),
     measurement: measurementSchema.default(() => measurementSchema.parse({})),
 }).superRefine((config, ctx) => {
@@ -454,7 +461,7 @@ const stackConfigSchema = section({
             message: "must be true when measurement.enabled is true (the measurement runs in the EKS Auto Mode cluster)",
         });
     }
-}).transform(config => ({ ...config, network: { ...config.network, endpoints: resolveEndpoints(config) } }));
+}, ACROSS_VALID_KEYS).transform(config => ({ ...config, network: { ...config.network, endpoints: resolveEndpoints(config) } }));
 
 /**
  * network.endpoints as a list: as given, or for "auto" the gateway endpoints (free) plus the
@@ -623,17 +630,13 @@ function describeIssue(issue: z.core.$ZodIssue): string {
         const where = key ? `${PROJECT}:${key.split(".")[0]}${key.includes(".") ? key.slice(key.indexOf(".")) : ""}` : PROJECT;
         return `${where} has unknown key ${issue.keys.join(", ")} (${issue.message})`;
     }
-    const got = issue.input === undefined ? "nothing" : JSON.stringify(issue.input);
-    return `${key} ${ownMessage(issue)}, got ${got}`;
+    return `${key} ${issue.message}, got ${shown(issue.input)}`;
 }
 
-/** What each JSON type is called in a message. */
-const TYPE_NAMES: Record<string, string> = {
-    string: "a string", number: "a number", boolean: "true or false", array: "a list", record: "a mapping of names to values", object: "a mapping",
-};
-
-/** The schema's own message, or for a wrong type that zod words itself ("Invalid input: expected string, ..."), what is allowed. */
-function ownMessage(issue: z.core.$ZodIssue): string {
-    if (issue.code !== "invalid_type" || !issue.message.startsWith("Invalid input")) return issue.message;
-    return `must be ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
+/** A config value as a message shows it: JSON, but YAML's .inf, -.inf and .nan for the numbers JSON would write as null. */
+function shown(value: unknown): string {
+    if (value === undefined) return "nothing";
+    const yamlSpelling = (n: number) => Number.isNaN(n) ? ".nan" : n > 0 ? ".inf" : "-.inf";
+    return JSON.stringify(value, (_, v: unknown) => typeof v === "number" && !Number.isFinite(v) ? `\u0000${yamlSpelling(v)}` : v)
+        .replace(/"\\u0000(-?\.\w+)"/g, "$1");
 }

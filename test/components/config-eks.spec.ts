@@ -150,6 +150,13 @@ describe("config: services", () => {
         assert.equal(configErrorOf({ eks: CLUSTER, services: [{ ...SERVICE, name: "Backend_1" }] }),
             `services.0.name must be a DNS label like "frontend" (lowercase letters, digits and '-', starting with a letter, at most 63 characters), got "Backend_1"`);
         assert.equal(configErrorOf({ eks: CLUSTER, services: [{ ...SERVICE, cpu: "half" }] }),
-            'services.0.cpu must be a CPU quantity like 250m or 1, got "half"');
+            'services.0.cpu must be a CPU quantity like "250m" or "1" (quoted), got "half"');
+    });
+
+    it("asks for quantities as strings when given a bare number", () => {
+        assert.equal(configErrorOf({ eks: CLUSTER, services: [{ ...SERVICE, cpu: 1 }] }), 'services.0.cpu must be a CPU quantity like "250m" or "1" (quoted), got 1');
+        assert.equal(configErrorOf({ eks: CLUSTER, services: [{ ...SERVICE, cpuLimit: 2 }] }), 'services.0.cpuLimit must be a CPU quantity like "500m" or "1" (quoted), got 2');
+        assert.equal(configErrorOf({ eks: CLUSTER, services: [{ ...SERVICE, memory: 256 }] }), 'services.0.memory must be a memory quantity like "256Mi" (quoted), got 256');
+        assert.equal(configErrorOf({ eks: CLUSTER, services: [{ ...SERVICE, memoryLimit: 512 }] }), 'services.0.memoryLimit must be a memory quantity like "512Mi" (quoted), got 512');
     });
 });

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { ConfigError, loadStackConfig, parseConfigValues, parseStackConfig } from "../../components/config";
+import { ConfigError, configKeys, loadStackConfig, parseConfigValues, parseStackConfig } from "../../components/config";
 import { rejects } from "../helpers/config-errors";
 import { declare } from "../helpers/mocks";
 
@@ -56,11 +56,50 @@ describe("stack config", () => {
             "cross-az-platform:network has unknown key natGateway (allowed keys: cidr, azCount, availabilityZones, natGateways, endpoints, endpointIngress)"));
         it("unknown section", () => rejects({ netwrok: {} }, /^cross-az-platform has unknown key netwrok \(allowed keys: network/));
         it("a value of the wrong type, naming the type allowed", () => {
-            rejects({ network: { cidr: 5 } }, "network.cidr must be a string, got 5");
+            rejects({ network: { cidr: 5 } }, "network.cidr must be an IPv4 CIDR block like 10.0.0.0/16, got 5");
             rejects({ network: { endpoints: "s3" } }, /^network\.endpoints must be auto or a list of s3\|dynamodb\|ecr\.api\|.*\|ec2, got "s3"$/);
             rejects({ network: { endpoints: 3 } }, /^network\.endpoints must be auto or a list of .*, got 3$/);
             rejects({ ecs: { services: { web: {} } } }, /^ecs\.services\.web\.image must be an image reference like .*, got nothing$/);
         });
+    });
+
+    it("shows YAML's .inf, -.inf and .nan as such, not as JSON's null", () => {
+        rejects({ network: { azCount: Infinity } }, "network.azCount must be a whole number 2-6, got .inf");
+        rejects({ traffic: { eastWestGbPerMonth: -Infinity } }, "traffic.eastWestGbPerMonth must be a number of GB per month, 0 or more, got -.inf");
+        rejects({ measurement: { requests: NaN } }, "measurement.requests must be a whole number 1-100000, got .nan");
+        rejects({ network: { endpoints: [Infinity] } }, /^network\.endpoints\.0 must be one of s3\|.*, got \.inf$/);
+    });
+
+    it("names what each key allows for a value of the wrong type, in its own words rather than the schema library's", () => {
+        const base = () => ({
+            eks: { enabled: true, clusterCreatorAdmin: true },
+            services: [{ name: "web", image: "web:1.0.0", port: 8080 }],
+            ecs: { services: { web: { image: "web:1.0.0", sidecars: [{ name: "log-router", image: "fluent-bit:3.0.0" }] } } },
+        });
+        // Every key and every section above a key, with values of each JSON type.
+        const paths = new Set(configKeys().flatMap(key => key.split(".").map((_, i, parts) => parts.slice(0, i + 1).join("."))));
+        const generic = /Invalid|expected|received|must be (a string|a number|a list|a mapping)(, got| of names to values)/;
+        for (const path of paths) {
+            for (const value of [5, "x", true, [], {}, null, [5], { a: 1 }]) {
+                const raw: Record<string, any> = base();
+                const steps = path.replace("<key>", "web").split(".").flatMap(step => step.endsWith("[]") ? [step.slice(0, -2), "0"] : [step]);
+                const parent = steps.slice(0, -1).reduce((node, step) => (node[step] ??= {}), raw);
+                parent[steps.at(-1)!] = value;
+                let message = "";
+                try {
+                    parseStackConfig(raw);
+                } catch (error) {
+                    message = (error as Error).message;
+                }
+                assert.doesNotMatch(message, generic, `${path} = ${JSON.stringify(value)}`);
+            }
+        }
+    });
+
+    it("checks across keys only values that passed their own checks, so no message reasons from an invalid one", () => {
+        rejects({ eks: { enabled: true, clusterCreatorAdmin: true }, services: [{ name: "web", image: "web:1.0.0", port: 8080, replicas: -1 }] },
+            "services.0.replicas must be a whole number >= 1, got -1");
+        rejects({ ecs: { services: { web: { image: "web:1.0.0", maxCount: -1 } } } }, "ecs.services.web.maxCount must be 1-1000, got -1");
     });
 
     it("reports every problem at once", () => {
