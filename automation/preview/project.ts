@@ -49,7 +49,8 @@ export function loadStackSettings(programDir: string, stack: string): StackSetti
         const readable = withoutCiphertext(value);
         if (readable !== value) secretKeys.add(key);
         else secretKeys.delete(key); // a stack value over a project-level secret
-        config[key] = typeof readable === "string" ? readable : JSON.stringify(readable);
+        const scalar = nonFiniteAsText("", readable);
+        config[key] = typeof scalar === "string" ? scalar : JSON.stringify(readable, nonFiniteAsText);
     }
     return { programDir: dir, project, stack, entry, config, secretKeys: [...secretKeys] };
 }
@@ -89,6 +90,10 @@ function packageName(dir: string): string | undefined {
     const file = path.join(dir, "package.json");
     return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")).name : undefined;
 }
+
+/** YAML's .inf, -.inf and .nan as that text: JSON has no such numbers and would carry them as null. */
+const nonFiniteAsText = (_key: string, value: unknown) =>
+    typeof value !== "number" || Number.isFinite(value) ? value : Number.isNaN(value) ? ".nan" : value > 0 ? ".inf" : "-.inf";
 
 const isSecure = (value: unknown) => typeof value === "object" && value !== null && "secure" in value;
 

@@ -50,6 +50,13 @@ describe("automation/preview/project loadStackSettings", () => {
         assert.deepEqual(loadStackSettings(project("name: shop\n", "config:\n"), "ci").config, {}, "an empty config is no config");
     });
 
+    it("keeps a YAML .inf or .nan, which JSON cannot carry, as its YAML text rather than null", () => {
+        const dir = project("name: shop\n", "config:\n  shop:limits: { max: .inf, min: -.inf, ratio: .nan }\n  shop:top: .inf\n");
+        const config = loadStackSettings(dir, "ci").config;
+        assert.deepEqual(JSON.parse(config["shop:limits"]), { max: ".inf", min: "-.inf", ratio: ".nan" });
+        assert.equal(config["shop:top"], ".inf");
+    });
+
     it("resolves a symlinked program directory to its real path", () => {
         const dir = project("name: shop\nruntime: nodejs\n", "config: {}\n");
         const link = path.join(mkdtempSync(path.join(tmpdir(), "link-")), "shop");
