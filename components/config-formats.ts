@@ -1,10 +1,46 @@
 /**
- * The formats of stack config values, each rule stated once: image references, DNS names, paths,
- * ARNs, environment variable names, AZ names, EKS versions and the API endpoint's CIDRs.
- * components/config.ts builds its schemas from these; the messages are the "allowed" part of a ConfigError.
+ * The building blocks of the stack config schemas (components/config.ts, components/config-ecs.ts)
+ * and the formats of its values, each rule stated once: image references, DNS names, paths, ARNs,
+ * environment variable names, AZ names, EKS versions and the API endpoint's CIDRs.
  */
 import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
+
+// ---- schema building blocks: every message is the "allowed" part of a ConfigError ----
+
+export const oneOf = <T extends string>(values: readonly T[]) => `must be one of ${values.join("|")}`;
+/** A string matching regex; `allowed` is the message for a mismatch and for a value of another type. */
+export const pattern = (regex: RegExp, allowed: string) => z.string({ error: allowed }).regex(regex, allowed);
+export const httpPath = (example: string) => pattern(HTTP_PATH, `must be an absolute path without spaces like ${example}`);
+
+/** For checks across keys or list entries: they run on values that passed their own checks only, so a message never reasons from an invalid one. */
+export const ACROSS_VALID_KEYS = { when: (payload: z.core.ParsePayload) => payload.issues.length === 0 };
+
+/** A check from a function that says why a value is wrong (undefined when it is right), as the components' *Error functions do. */
+export const withError = <T>(error: (value: T) => string | undefined) => z.superRefine<T>((value, ctx) => {
+    const message = error(value);
+    if (message !== undefined) ctx.addIssue({ code: "custom", input: value, message });
+});
+
+/** A config object that rejects unknown keys (typos) and names the keys it allows. */
+export function section<Shape extends z.ZodRawShape>(shape: Shape) {
+    const allowed = `allowed keys: ${Object.keys(shape).join(", ")}`;
+    return z.strictObject(shape, {
+        error: issue => issue.code === "unrecognized_keys" ? allowed : issue.code === "invalid_type" ? `must be a mapping (${allowed})` : undefined,
+    });
+}
+
+export const wholeNumber = (range: string, min: number, max: number) =>
+    z.number({ error: `must be a whole number ${range}` }).int(`must be a whole number ${range}`)
+        .min(min, `must be ${range}`).max(max, `must be ${range}`);
+
+/** Retention values CloudWatch Logs accepts (days). */
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+/** A CloudWatch Logs retention in days, one of the values CloudWatch accepts. */
+export const logRetentionDays = (days: (typeof LOG_RETENTION_DAYS)[number]) => {
+    const allowed = oneOf(LOG_RETENTION_DAYS.map(String));
+    return z.number({ error: allowed }).refine(d => (LOG_RETENTION_DAYS as readonly number[]).includes(d), allowed).default(days);
+};
 
 // ---- OCI image references ----
 
