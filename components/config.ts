@@ -1,10 +1,12 @@
 /**
- * The typed stack config: every section, its defaults and its validation in one place.
+ * The typed stack config: every section, its defaults and its validation (the ecs section in
+ * config-ecs.ts, the value formats and schema building blocks in config-formats.ts).
  *
  * Keys live under the project namespace (`cross-az-platform:network`, ...) in Pulumi.<stack>.yaml.
  * parseStackConfig is pure so tests and tools can call it without the Pulumi runtime;
- * loadStackConfig reads the running stack's config. Both throw ConfigError, whose message
- * names the key, the bad value and what is allowed, before any resource is declared.
+ * loadStackConfig reads the running stack's config, keys under a misspelt namespace included. Both
+ * throw ConfigError, whose message names the key, the bad value and what is allowed, before any
+ * resource is declared.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
