@@ -78,9 +78,9 @@ describe("stack config", () => {
         });
         // Every key and every section above a key, with values of each JSON type.
         const paths = new Set(configKeys().flatMap(key => key.split(".").map((_, i, parts) => parts.slice(0, i + 1).join("."))));
-        const generic = /Invalid|expected|received|must be (a string|a number|a list|a mapping)(, got| of names to values)/;
+        const generic = /Invalid|expected|received|in record|must be (a string|a number|a list|a mapping)(, got| of names to values)/;
         for (const path of paths) {
-            for (const value of [5, "x", true, [], {}, null, [5], { a: 1 }]) {
+            for (const value of [5, "x", true, [], {}, null, [5], { a: 1 }, { "not a name": "x" }]) {
                 const raw: Record<string, any> = base();
                 const steps = path.replace("<key>", "web").split(".").flatMap(step => step.endsWith("[]") ? [step.slice(0, -2), "0"] : [step]);
                 const parent = steps.slice(0, -1).reduce((node, step) => (node[step] ??= {}), raw);
