@@ -1,14 +1,21 @@
 /**
- * The typed stack config: every section, its defaults and its validation in one place.
+ * The typed stack config: every section, its defaults and its validation (the ecs section in
+ * config-ecs.ts, the value formats and schema building blocks in config-formats.ts).
  *
  * Keys live under the project namespace (`cross-az-platform:network`, ...) in Pulumi.<stack>.yaml.
  * parseStackConfig is pure so tests and tools can call it without the Pulumi runtime;
- * loadStackConfig reads the running stack's config. Both throw ConfigError, whose message
- * names the key, the bad value and what is allowed, before any resource is declared.
+ * loadStackConfig reads the running stack's config, keys under a misspelt namespace included. Both
+ * throw ConfigError, whose message names the key, the bad value and what is allowed, before any
+ * resource is declared.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { FARGATE_CPU_VALUES, fargateSizeError } from "./fargate-sizes";
+import { capacitySchema, ecsSchema, fargateServiceSchema } from "./config-ecs";
+import {
+    ACM_CERTIFICATE_ARN, ACROSS_VALID_KEYS, AZ_NAME, AZ_NAME_ALLOWED, cidrBlockError, coverEveryAddress, DNS_1035_LABEL, DNS_NAME_RULE, eksVersionError, HOST_NAME,
+    httpPath, IAM_PRINCIPAL_ARN, imageReference, IPV4_CIDR, IPV4_CIDR_ALLOWED, logRetentionDays, NAMESPACE, NAMESPACE_ALLOWED, oneOf, pattern, plainEnvironment,
+    section, wholeNumber, withError,
+} from "./config-formats";
 import { subnetLayoutError } from "./subnet-layout";
 import { cheapestInterfaceEndpoints, endpointsRequiredWithoutNat } from "../policies/lib/endpoint-economics";
 import { trafficProfile } from "../policies/lib/cost-model";
@@ -39,14 +46,6 @@ export type EndpointService = GatewayEndpointService | InterfaceEndpointService;
 
 const DEFAULT_AZ_COUNT = 3;
 
-const oneOf = <T extends string>(values: readonly T[]) => `must be one of ${values.join("|")}`;
-
-/** A config object that rejects unknown keys (typos) and names the keys it allows. */
-function section<Shape extends z.ZodRawShape>(shape: Shape) {
-    const allowed = `allowed keys: ${Object.keys(shape).join(", ")}`;
-    return z.strictObject(shape, { error: issue => issue.code === "unrecognized_keys" ? allowed : undefined });
-}
-
 /** VPC flow logs to S3 and the Athena table and queries that read cross-AZ bytes from them (components/flow-logs.ts). */
 const flowLogsSchema = section({
     /** Log every network interface of the VPC to an S3 bucket, with the Glue table and Athena named queries (default false). */
@@ -62,12 +61,12 @@ const endpointListSchema = z.array(z.enum(ENDPOINT_SERVICES, { error: oneOf(ENDP
 
 const networkSchema = section({
     /** IPv4 block of the VPC, /16 to /22. */
-    cidr: z.string().default("10.0.0.0/16"),
+    cidr: z.string({ error: "must be an IPv4 CIDR block like 10.0.0.0/16" }).default("10.0.0.0/16"),
     /** How many AZs to spread over; default 3, or the length of availabilityZones. */
     azCount: z.number({ error: "must be a whole number 2-6" }).int("must be a whole number 2-6")
         .min(2, "must be 2-6").max(6, "must be 2-6").optional(),
     /** Explicit AZ names; default: the first azCount available AZs of the region. */
-    availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, "must be AZ names like us-east-1a"))
+    availabilityZones: z.array(pattern(AZ_NAME, AZ_NAME_ALLOWED), { error: "must list 2-6 AZs" })
         .min(2, "must list 2-6 AZs").max(6, "must list 2-6 AZs").optional(),
     /** NAT layout: one per AZ (zone-local egress), one shared (cheap, crosses zones), or none. */
     natGateways: z.enum(["perAz", "single", "none"], { error: oneOf(["perAz", "single", "none"]) }).default("perAz"),
@@ -102,11 +101,12 @@ const networkSchema = section({
             message: `contradicts network.availabilityZones (${network.availabilityZones.length} AZs): set one of them`,
         });
     }
-    const duplicates = network.endpoints === "auto" ? [] : network.endpoints.filter((e, i) => network.endpoints.indexOf(e) !== i);
-    if (duplicates.length > 0) {
-        ctx.addIssue({ code: "custom", path: ["endpoints"], input: network.endpoints, message: `lists ${duplicates.join(", ")} more than once` });
+    for (const key of ["endpoints", "availabilityZones"] as const) {
+        const list: readonly string[] = Array.isArray(network[key]) ? network[key] : [];
+        const duplicates = list.filter((e, i) => list.indexOf(e) !== i);
+        if (duplicates.length > 0) ctx.addIssue({ code: "custom", path: [key], input: network[key], message: `lists ${duplicates.join(", ")} more than once` });
     }
-}).transform(network => ({ ...network, azCount: network.availabilityZones?.length ?? network.azCount ?? DEFAULT_AZ_COUNT }));
+}, ACROSS_VALID_KEYS).transform(network => ({ ...network, azCount: network.availabilityZones?.length ?? network.azCount ?? DEFAULT_AZ_COUNT }));
 
 const gbPerMonth = z.number({ error: "must be a number of GB per month, 0 or more" }).min(0, "must be a number of GB per month, 0 or more");
 
@@ -144,189 +144,15 @@ const measurementSchema = section({
     requests: z.number({ error: "must be a whole number 1-100000" }).int("must be a whole number 1-100000")
         .min(1, "must be 1-100000").max(100_000, "must be 1-100000").default(1000),
     /** Namespace of everything the measurement deploys (default crossaz-measurement). */
-    namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a Kubernetes namespace name (lowercase letters, digits, '-', at most 63)")
-        .default(DEFAULT_MEASUREMENT_NAMESPACE),
+    namespace: pattern(NAMESPACE, NAMESPACE_ALLOWED).default(DEFAULT_MEASUREMENT_NAMESPACE),
     /** Node image that runs the shipped scripts (default node:24.21.0-alpine); pin a version tag or a digest. */
-    image: z.string().refine(isPinnedImage, "must be pinned: a tag with a full version like node:24.21.0-alpine, or an @sha256 digest")
+    image: imageReference().refine(isPinnedImage, "must be pinned: a tag with a full version like node:24.21.0-alpine, or an @sha256 digest")
         .default(DEFAULT_MEASUREMENT_IMAGE),
-});
-
-// ---- ecs: Fargate services (components/ecs-cluster.ts, components/fargate-service.ts) ----
-
-/** Retention values CloudWatch Logs accepts (days). */
-const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
-/** A CloudWatch Logs retention in days, one of the values CloudWatch accepts. */
-const logRetentionDays = (days: (typeof LOG_RETENTION_DAYS)[number]) =>
-    z.number().refine(d => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `must be one of ${LOG_RETENTION_DAYS.join("|")}`).default(days);
-/** Environment names that look like credentials: these belong in `secrets`, never in plain text. */
-const SECRET_LOOKING_NAME = /(^|_)(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?)(_|$)/i;
-/** Secrets Manager secret or SSM parameter ARNs: the only sources ECS can inject as secrets. */
-const SECRET_ARN = /^arn:aws[a-z-]*:(secretsmanager:[a-z0-9-]+:\d{12}:secret:.+|ssm:[a-z0-9-]+:\d{12}:parameter\/.+)$/;
-/** Service keys name the ALB (32 characters with the 8 Pulumi adds, never starting "internal-"), the log group and the ECS service. */
-const SERVICE_KEY = /^(?!internal-)[a-z][a-z0-9-]{0,19}$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-const wholeNumber = (range: string, min: number, max: number) =>
-    z.number({ error: `must be a whole number ${range}` }).int(`must be a whole number ${range}`)
-        .min(min, `must be ${range}`).max(max, `must be ${range}`);
-const environmentSchema = z.record(z.string().regex(ENV_NAME, "must be environment variable names like LOG_LEVEL"), z.string())
-    .superRefine((environment, ctx) => {
-        for (const name of Object.keys(environment).filter(n => SECRET_LOOKING_NAME.test(n))) {
-            ctx.addIssue({
-                code: "custom", input: name,
-                message: "must not hold secret-looking names: put them in secrets as a Secrets Manager or SSM parameter ARN",
-            });
-        }
-    });
-const secretsSchema = z.record(
-    z.string().regex(ENV_NAME, "must be environment variable names like DB_PASSWORD"),
-    z.string().regex(SECRET_ARN, "must be a Secrets Manager secret or SSM parameter ARN"));
-
-/** A non-essential container beside the app (log router, proxy, agent). */
-const sidecarSchema = section({
-    /** Container name, unique in the task. */
-    name: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "must be a lowercase name like log-router"),
-    /** Image reference. */
-    image: z.string().min(1, "must be an image reference"),
-    /** Plain environment values (no secret-looking names). */
-    environment: environmentSchema.default({}),
-    /** Secrets injected from Secrets Manager or SSM by ARN. */
-    secrets: secretsSchema.default({}),
-});
-
-/** Capacity provider strategy: the first fargateBase tasks on FARGATE, the rest split by weight. */
-const capacitySchema = section({
-    /** Tasks always on FARGATE (on-demand) before the weights apply. */
-    fargateBase: wholeNumber("0-100000", 0, 100000).default(2),
-    /** Share of the remaining tasks on FARGATE. */
-    fargateWeight: wholeNumber("0-1000", 0, 1000).default(1),
-    /** Share of the remaining tasks on FARGATE_SPOT (ignored with spot false). */
-    spotWeight: wholeNumber("0-1000", 0, 1000).default(4),
-});
-
-/** ACM certificate ARNs: what an HTTPS listener serves. */
-const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/.+$/;
-
-/** The service's ALB. */
-const loadBalancerSchema = section({
-    /** true: internal ALB in the private subnets, reachable from the VPC CIDR only. */
-    internal: z.boolean({ error: "must be true or false" }).default(false),
-    /** ACM certificate ARN: HTTPS on 443 and HTTP redirected to it; without one, plain HTTP on 80. */
-    certificateArn: z.string().regex(ACM_CERTIFICATE_ARN, "must be an ACM certificate ARN").optional(),
-    /** Target group cross-zone load balancing; false keeps each ALB node on targets in its own AZ (README). */
-    crossZone: z.boolean({ error: "must be true or false" }).default(false),
-});
-
-/** Rolling update bounds, percent of desiredCount. */
-const deploymentSchema = section({
-    minimumHealthyPercent: wholeNumber("0-100", 0, 100).default(100),
-    maximumPercent: wholeNumber("100-200", 100, 200).default(200),
-});
-
-const NON_ROOT_USER = "must be a non-root user like 1000 or 1000:1000 (uid[:gid] or name[:group], not 0 or root)";
-
-/** One Fargate service behind its own ALB. */
-const fargateServiceSchema = section({
-    /** Image reference of the app container (ECR images get a pull grant scoped to their repository). */
-    image: z.string().min(1, "must be an image reference"),
-    /** Port the app listens on. */
-    containerPort: wholeNumber("1-65535", 1, 65535).default(8080),
-    /** Task cpu units (1024 = 1 vCPU). */
-    cpu: z.number({ error: `must be one of ${FARGATE_CPU_VALUES.join("|")}` }).default(256),
-    /** Task memory in MiB; must fit cpu (components/fargate-sizes.ts). */
-    memory: z.number({ error: "must be a whole number of MiB" }).default(512),
-    /** CPU architecture: Graviton (ARM64) is about 20% cheaper per vCPU-hour. */
-    architecture: z.enum(["ARM64", "X86_64"], { error: oneOf(["ARM64", "X86_64"]) }).default("ARM64"),
-    /** Tasks at deploy time; auto scaling moves it between minCount and maxCount. Use a multiple of the AZ count. */
-    desiredCount: wholeNumber("1-1000", 1, 1000).default(3),
-    /** Auto scaling floor. */
-    minCount: wholeNumber("1-1000", 1, 1000).default(3),
-    /** Auto scaling ceiling. */
-    maxCount: wholeNumber("1-1000", 1, 1000).default(6),
-    /** Target average CPU utilisation (percent) for target tracking. */
-    cpuTargetPercent: wholeNumber("10-90", 10, 90).default(60),
-    /** Run part of the tasks on FARGATE_SPOT; false keeps every task on FARGATE. */
-    spot: z.boolean({ error: "must be true or false" }).default(true),
-    /** Capacity provider strategy (base 2 FARGATE, weight 1 FARGATE, weight 4 FARGATE_SPOT). */
-    capacity: capacitySchema.default(() => capacitySchema.parse({})),
-    /** HTTP path the ALB target group and the container health check probe. */
-    healthCheckPath: z.string().regex(/^\/\S*$/, "must be an absolute path like /healthz").default("/healthz"),
-    /** Container health check command; default `CMD-SHELL curl -fsS http://localhost:<containerPort><healthCheckPath> || exit 1`. */
-    healthCheckCommand: z.array(z.string()).min(2, "must be a command like [CMD-SHELL, wget -qO- localhost:8080/healthz]").optional(),
-    /** Plain environment values; names that look like secrets are rejected. */
-    environment: environmentSchema.default({}),
-    /** Secrets injected by ECS from Secrets Manager or SSM ARNs; the execution role may read these only. */
-    secrets: secretsSchema.default({}),
-    /** Non-essential sidecar containers. */
-    sidecars: z.array(sidecarSchema).default([]),
-    /** CloudWatch log group retention in days. */
-    logRetentionDays: logRetentionDays(30),
-    /** The service's ALB. */
-    loadBalancer: loadBalancerSchema.default(() => loadBalancerSchema.parse({})),
-    /** Rolling update bounds, percent of desiredCount. */
-    deployment: deploymentSchema.default(() => deploymentSchema.parse({})),
-    /** ECS Exec (interactive shell through SSM); off unless needed. */
-    execEnabled: z.boolean({ error: "must be true or false" }).default(false),
-    /** Register the service in the cluster's Service Connect namespace (needs ecs.serviceConnectNamespace). */
-    serviceConnect: z.boolean({ error: "must be true or false" }).default(false),
-    /** Linux user the app container runs as (uid[:gid] or name[:group]); default the image's USER. Root is refused. */
-    user: z.string({ error: NON_ROOT_USER }).regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/, NON_ROOT_USER)
-        .refine(user => !/^(0|root)(:|$)/.test(user), NON_ROOT_USER).optional(),
-    /** IAM policy ARNs granted to the task role (the app's own AWS access); empty by default. */
-    taskRolePolicyArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/.+$/, "must be IAM policy ARNs")).default([]),
-}).superRefine((service, ctx) => {
-    const sizeError = fargateSizeError(service.cpu, service.memory);
-    if (sizeError) {
-        const cpuIsBad = !FARGATE_CPU_VALUES.includes(service.cpu);
-        ctx.addIssue({ code: "custom", path: [cpuIsBad ? "cpu" : "memory"], message: sizeError, input: cpuIsBad ? service.cpu : service.memory });
-    }
-    if (service.minCount > service.maxCount) {
-        ctx.addIssue({ code: "custom", path: ["minCount"], input: service.minCount, message: `must be at most maxCount (${service.maxCount})` });
-    }
-    if (service.desiredCount < service.minCount || service.desiredCount > service.maxCount) {
-        ctx.addIssue({ code: "custom", path: ["desiredCount"], input: service.desiredCount, message: `must be between minCount and maxCount (${service.minCount}-${service.maxCount})` });
-    }
-    if (service.deployment.minimumHealthyPercent === 100 && service.deployment.maximumPercent === 100) {
-        ctx.addIssue({ code: "custom", path: ["deployment", "maximumPercent"], input: 100, message: "must be above 100 when minimumHealthyPercent is 100, or no task can ever be replaced" });
-    }
-    if (service.spot && service.capacity.fargateWeight + service.capacity.spotWeight === 0) {
-        ctx.addIssue({ code: "custom", path: ["capacity"], input: service.capacity, message: "needs fargateWeight or spotWeight above 0" });
-    }
-    const names = ["app", ...service.sidecars.map(s => s.name)];
-    const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-    if (duplicate) ctx.addIssue({ code: "custom", path: ["sidecars"], input: duplicate, message: "must have names unique in the task (app is the main container)" });
-}).transform(service => ({
-    ...service,
-    // The default probes the same path as the ALB; it needs curl in the image.
-    healthCheckCommand: service.healthCheckCommand
-        ?? ["CMD-SHELL", `curl -fsS http://localhost:${service.containerPort}${service.healthCheckPath} || exit 1`],
-}));
-
-const ecsSchema = section({
-    /** CloudWatch Container Insights: enhanced (per-task metrics, where the region offers it), enabled or disabled. */
-    containerInsights: z.enum(["enhanced", "enabled", "disabled"], { error: oneOf(["enhanced", "enabled", "disabled"]) }).default("enhanced"),
-    /** Cloud Map HTTP namespace for Service Connect, e.g. `internal.local`; none by default. */
-    serviceConnectNamespace: z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, "must be a DNS-style name like internal.local").optional(),
-    /** Services by key (the key names the ALB, the log group and the ECS service). */
-    services: z.record(z.string(), fargateServiceSchema)
-        .refine(services => Object.keys(services).length > 0, "must declare at least one service"),
-}).superRefine((ecs, ctx) => {
-    for (const [key, service] of Object.entries(ecs.services)) {
-        if (!SERVICE_KEY.test(key)) {
-            ctx.addIssue({ code: "custom", path: ["services"], input: key, message: "must have keys of 1-20 lowercase letters, digits and hyphens, not starting with internal- (they name the ALB and the ECS service)" });
-        }
-        if (service.serviceConnect && ecs.serviceConnectNamespace === undefined) {
-            ctx.addIssue({ code: "custom", path: ["services", key, "serviceConnect"], input: true, message: "needs ecs.serviceConnectNamespace" });
-        }
-    }
 });
 
 const positiveInt = (allowed: string) => z.number({ error: allowed }).int(allowed).min(1, allowed);
 const percentage = () => z.number({ error: "must be a percentage 1-100" }).int("must be a percentage 1-100")
     .min(1, "must be a percentage 1-100").max(100, "must be a percentage 1-100");
-const pattern = (regex: RegExp, allowed: string) => z.string({ error: allowed }).regex(regex, allowed);
-const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
-const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/;
 
 /** Every EKS control-plane log type. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -334,13 +160,14 @@ export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "contro
 export const eksSchema = section({
     /** Declare the EKS Auto Mode cluster (and allow `services`). */
     enabled: z.boolean({ error: "must be true or false" }).default(false),
-    /** Kubernetes minor version. 1.35+: PreferSameNode is stable and pods carry their zone label there. */
-    version: pattern(/^1\.\d{2}$/, "must be a Kubernetes minor version like \"1.35\"")
-        .refine(v => Number(v.split(".")[1]) >= 35, "must be 1.35 or later (PreferSameNode and pod topology labels need it)")
-        .default("1.35"),
+    /** Kubernetes minor version, 1.35 (PreferSameNode is stable and pods carry their zone label there) to the newest EKS supports. */
+    version: z.string({ error: 'must be a Kubernetes minor version like "1.35"' }).check(withError(eksVersionError)).default("1.35"),
     /** CIDRs allowed to reach the public API endpoint; empty means private endpoint only. */
-    endpointPublicAccessCidrs: z.array(pattern(IPV4_CIDR, "must be IPv4 CIDRs like 203.0.113.0/24")
-        .refine(c => !c.endsWith("/0"), "must not open the API endpoint to the whole internet (leave the list empty for private-only)"))
+    endpointPublicAccessCidrs: z.array(z.string({ error: IPV4_CIDR_ALLOWED }).check(withError(cidrBlockError)), { error: "must be a list of IPv4 CIDRs like 203.0.113.0/24" })
+        .refine(cidrs => !coverEveryAddress(cidrs), {
+            message: "must not open the API endpoint to the whole internet: together they cover every IPv4 address (leave the list empty for private-only)",
+            ...ACROSS_VALID_KEYS,
+        })
         .default([]),
     /** IAM role or user ARN granted AmazonEKSClusterAdminPolicy through an access entry. */
     adminPrincipalArn: pattern(IAM_PRINCIPAL_ARN, "must be an IAM role or user ARN like arn:aws:iam::111122223333:role/platform-admin").optional(),
@@ -353,7 +180,8 @@ export const eksSchema = section({
     /** Days CloudWatch keeps the control-plane logs; EKS's own log group would keep them forever. */
     logRetentionDays: logRetentionDays(30),
     /** Control-plane log types sent to CloudWatch Logs (a KMS-encrypted log group); prod sends all five. */
-    controlPlaneLogTypes: z.array(z.enum(CONTROL_PLANE_LOG_TYPES, { error: oneOf(CONTROL_PLANE_LOG_TYPES) }))
+    controlPlaneLogTypes: z.array(z.enum(CONTROL_PLANE_LOG_TYPES, { error: oneOf(CONTROL_PLANE_LOG_TYPES) }),
+        { error: `must be a list of log types from ${CONTROL_PLANE_LOG_TYPES.join(", ")}` })
         .refine(types => new Set(types).size === types.length, "must not list a log type twice")
         .default(["api", "audit", "authenticator"]),
     /** ARC zonal shift for the cluster: an impaired AZ's nodes can be shifted away from (zonalShiftConfig). */
@@ -384,34 +212,33 @@ export const eksSchema = section({
 export const ROUTING_MODES = ["PreferSameZone", "PreferSameNode"] as const;
 /** Pod Security Standards a service can meet, strictest first. */
 export const POD_SECURITY_LEVELS = ["restricted", "baseline"] as const;
-const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const CPU_QUANTITY = /^(\d+m|\d+(\.\d+)?)$/;
 const MEMORY_QUANTITY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/;
 const PDB_ALLOWED = "must be a whole number >= 0 or a percentage like \"50%\"";
 
 export const zonalServiceSchema = section({
     /** Service, Deployment and label name (DNS-1035 label). */
-    name: pattern(DNS_LABEL, "must be a DNS label like \"frontend\""),
+    name: pattern(DNS_1035_LABEL, `must be a DNS label like "frontend" (lowercase letters, digits and '-', starting with a letter, at most 63 characters)`),
     /** Namespace; created unless "default". */
-    namespace: pattern(DNS_LABEL, "must be a DNS label like \"shop\"").default("default"),
+    namespace: pattern(NAMESPACE, NAMESPACE_ALLOWED).default("default"),
     /** Container image. */
-    image: z.string({ error: "must be an image reference" }).min(1, "must be an image reference"),
+    image: imageReference(),
     /** Container port; the Service exposes the same port. */
     port: z.number({ error: "must be a port 1-65535" }).int("must be a port 1-65535").min(1, "must be a port 1-65535").max(65535, "must be a port 1-65535"),
     /** Minimum replicas (the HPA's minReplicas), in total or, with perZone, per zone. */
     replicas: positiveInt("must be a whole number >= 1").default(3),
     /** CPU request. */
-    cpu: pattern(CPU_QUANTITY, "must be a CPU quantity like 250m or 1").default("250m"),
+    cpu: pattern(CPU_QUANTITY, 'must be a CPU quantity like "250m" or "1" (quoted)').default("250m"),
     /** Memory request. */
-    memory: pattern(MEMORY_QUANTITY, "must be a memory quantity like 256Mi").default("256Mi"),
+    memory: pattern(MEMORY_QUANTITY, 'must be a memory quantity like "256Mi" (quoted)').default("256Mi"),
     /** CPU limit; default none (a CPU limit throttles even on idle nodes). */
-    cpuLimit: pattern(CPU_QUANTITY, "must be a CPU quantity like 500m or 1").optional(),
+    cpuLimit: pattern(CPU_QUANTITY, 'must be a CPU quantity like "500m" or "1" (quoted)').optional(),
     /** Memory limit; default the memory request (a pod never takes more than the node reserved for it). */
-    memoryLimit: pattern(MEMORY_QUANTITY, "must be a memory quantity like 512Mi").optional(),
+    memoryLimit: pattern(MEMORY_QUANTITY, 'must be a memory quantity like "512Mi" (quoted)').optional(),
     /** Pin pods to one CPU architecture (nodeSelector kubernetes.io/arch); default any. */
     arch: z.enum(["amd64", "arm64"], { error: oneOf(["amd64", "arm64"]) }).optional(),
     /** HTTP path for readiness and liveness probes; default a TCP check on the port. */
-    probePath: pattern(/^\//, "must be an absolute path like /healthz").optional(),
+    probePath: httpPath("/healthz").optional(),
     /** Service trafficDistribution: keep calls in the caller's zone, or on its node first. */
     routing: z.enum(ROUTING_MODES, { error: oneOf(ROUTING_MODES) }).default("PreferSameZone"),
     /** One Deployment and HPA per AZ, each pinned to its zone, behind one Service (for the 2-3 hottest services). */
@@ -423,9 +250,9 @@ export const zonalServiceSchema = section({
         /** ALB scheme. */
         scheme: z.enum(["internet-facing", "internal"], { error: oneOf(["internet-facing", "internal"]) }).default("internal"),
         /** Path prefix routed to the service. */
-        path: pattern(/^\//, "must be an absolute path like /").default("/"),
+        path: httpPath("/").default("/"),
         /** Host name to match; default any host. */
-        host: pattern(/^(\*\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a DNS name like shop.example.com").optional(),
+        host: pattern(HOST_NAME, `must be a DNS name like shop.example.com (${DNS_NAME_RULE})`).optional(),
         /** ACM certificate ARN: HTTPS on 443 (TLS 1.3 policy) and HTTP 80 redirected to it; without one, plain HTTP on 80. */
         certificateArn: pattern(ACM_CERTIFICATE_ARN, "must be an ACM certificate ARN like arn:aws:acm:us-east-1:111122223333:certificate/<id>").optional(),
     }).optional(),
@@ -445,13 +272,13 @@ export const zonalServiceSchema = section({
     /** Mount the container's root filesystem read-only; writablePaths get an emptyDir each. */
     readOnlyRootFilesystem: z.boolean({ error: "must be true or false" }).default(true),
     /** Absolute paths the image writes to, each an emptyDir volume (nginx-unprivileged needs /tmp). */
-    writablePaths: z.array(pattern(/^\/\S+$/, "must be absolute paths below / like /tmp"))
+    writablePaths: z.array(pattern(/^\/\S+$/, "must be absolute paths below / like /tmp"), { error: "must be a list of absolute paths like [/tmp]" })
         .refine(paths => new Set(paths).size === paths.length, "must not list a path twice")
         .default(["/tmp"]),
     /** Mount a Kubernetes service account token (automountServiceAccountToken); only for pods that call the API server. */
     serviceAccountToken: z.boolean({ error: "must be true or false" }).default(false),
     /** CIDRs the pods may connect to beyond their namespace and DNS (the namespace denies other egress), e.g. 0.0.0.0/0. */
-    egressCidrs: z.array(pattern(IPV4_CIDR, "must be IPv4 CIDRs like 10.0.0.0/16")).default([]),
+    egressCidrs: z.array(pattern(IPV4_CIDR, "must be IPv4 CIDRs like 10.0.0.0/16"), { error: "must be a list of IPv4 CIDRs like [10.0.0.0/16]" }).default([]),
     /** HorizontalPodAutoscaler (autoscaling/v2) on CPU and memory utilization of the requests. */
     hpa: section({
         /** Upper bound of replicas (per zone with perZone); default 3 x replicas. */
@@ -462,7 +289,7 @@ export const zonalServiceSchema = section({
         memoryUtilization: percentage().default(80),
     }).prefault({}),
     /** Plain environment variables (secrets belong in Secrets, not here). */
-    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be environment variable names"), z.string({ error: "must be string values" })).default({}),
+    env: plainEnvironment("env values are plain text in the Deployment and in the stack config").default({}),
     /** The part of traffic.eastWestGbPerMonth this service receives; read by the cost report. */
     gbPerMonth: z.number({ error: "must be a number >= 0" }).min(0, "must be a number >= 0").optional(),
 }).superRefine((service, ctx) => {
@@ -478,7 +305,7 @@ export const zonalServiceSchema = section({
     if (RESERVED_ENV.some(key => key in service.env)) {
         ctx.addIssue({ code: "custom", path: ["env"], input: Object.keys(service.env), message: `must not set ${RESERVED_ENV.join(", ")} (set from the downward API)` });
     }
-});
+}, ACROSS_VALID_KEYS);
 
 /** Environment variables ZonalService sets from the downward API. */
 export const RESERVED_ENV = ["ZONE", "NODE_NAME"] as const;
@@ -506,7 +333,7 @@ const stackConfigSchema = section({
     network: networkSchema.default(() => networkSchema.parse({})),
     traffic: trafficSchema.optional(),
     eks: eksSchema.default(() => eksSchema.parse({})),
-    services: z.array(zonalServiceSchema).default([]),
+    services: z.array(zonalServiceSchema, { error: "must be a list of services, each a mapping with name, image and port" }).default([]),
     ecs: ecsSchema.optional(),
     measurement: measurementSchema.default(() => measurementSchema.parse({})),
     protect: protectSchema.default(() => protectSchema.parse({})),
@@ -526,7 +353,7 @@ const stackConfigSchema = section({
             message: "must be true when measurement.enabled is true (the measurement runs in the EKS Auto Mode cluster)",
         });
     }
-}).transform(config => ({ ...config, network: { ...config.network, endpoints: resolveEndpoints(config) } }));
+}, ACROSS_VALID_KEYS).transform(config => ({ ...config, network: { ...config.network, endpoints: resolveEndpoints(config) } }));
 
 /**
  * network.endpoints as a list: as given, or for "auto" the gateway endpoints (free) plus the
@@ -580,10 +407,15 @@ function checkServicesAgainstCluster(
             });
         }
         const minimumPods = service.perZone ? service.replicas * azCount : service.replicas;
-        if (typeof service.pdb.minAvailable === "number" && service.pdb.minAvailable >= minimumPods) {
+        const minAvailable = service.pdb.minAvailable;
+        // Kubernetes rounds a percentage of minAvailable up.
+        const keptPods = typeof minAvailable === "number" ? minAvailable : Math.ceil(parseInt(minAvailable, 10) * minimumPods / 100);
+        if (keptPods >= minimumPods) {
             ctx.addIssue({
-                code: "custom", path: ["services", i, "pdb", "minAvailable"], input: service.pdb.minAvailable,
-                message: `must be less than the minimum pod count (${minimumPods}), or no node could ever be drained`,
+                code: "custom", path: ["services", i, "pdb", "minAvailable"], input: minAvailable,
+                message: typeof minAvailable === "number"
+                    ? `must be less than the minimum pod count (${minimumPods}), or no node could ever be drained`
+                    : `must round to less than the minimum pod count (${minimumPods}), or no node could ever be drained (Kubernetes rounds ${minAvailable} of ${minimumPods} up to ${keptPods})`,
             });
         }
     });
@@ -637,19 +469,53 @@ export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
     throw new ConfigError(result.error.issues.map(describeIssue).join("; "));
 }
 
-/** Reads every `cross-az-platform:*` key of the running stack (so a misspelt section fails too) and validates it. */
+/** Reads every config key of the running stack (pulumi.runtime.allConfig, as under `pulumi up`) and validates this project's. */
 export function loadStackConfig(): StackConfig {
+    return parseConfigValues(pulumi.runtime.allConfig());
+}
+
+/**
+ * Validates the stack's config as the Pulumi runtime holds it (`namespace:key` -> string, JSON for
+ * structured values): every `cross-az-platform:*` key, so a misspelt section fails too, and every key
+ * under a namespace a typo away from the project's (one or two letters), which would be left unread.
+ */
+export function parseConfigValues(values: Record<string, string>): StackConfig {
     const raw: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
-        if (!key.startsWith(`${PROJECT}:`)) continue;
-        const name = key.slice(PROJECT.length + 1);
-        try {
-            raw[name] = JSON.parse(value);
-        } catch {
-            raw[name] = value; // a plain string value, e.g. `pulumi config set cross-az-platform:network x`
+    const misspelt: string[] = [];
+    for (const [key, value] of Object.entries(values)) {
+        const namespace = key.slice(0, key.indexOf(":"));
+        const name = key.slice(namespace.length + 1);
+        if (namespace === PROJECT) {
+            try {
+                raw[name] = JSON.parse(value);
+            } catch {
+                raw[name] = value; // a plain string value, e.g. `pulumi config set cross-az-platform:network x`
+            }
+        } else if (editDistance(namespace.toLowerCase(), PROJECT) <= 2) {
+            misspelt.push(`${key} is under namespace ${namespace}, which this program does not read: did you mean ${PROJECT}:${name}?`);
         }
     }
-    return parseStackConfig(raw);
+    try {
+        const config = parseStackConfig(raw);
+        if (misspelt.length === 0) return config;
+    } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        misspelt.push(error.message);
+    }
+    throw new ConfigError(misspelt.join("; "));
+}
+
+/** Levenshtein distance: the fewest single-letter insertions, deletions and substitutions from a to b. */
+function editDistance(a: string, b: string): number {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
@@ -658,17 +524,13 @@ function describeIssue(issue: z.core.$ZodIssue): string {
         const where = key ? `${PROJECT}:${key.split(".")[0]}${key.includes(".") ? key.slice(key.indexOf(".")) : ""}` : PROJECT;
         return `${where} has unknown key ${issue.keys.join(", ")} (${issue.message})`;
     }
-    const got = issue.input === undefined ? "nothing" : JSON.stringify(issue.input);
-    return `${key} ${ownMessage(issue)}, got ${got}`;
+    return `${key} ${issue.message}, got ${shown(issue.input)}`;
 }
 
-/** What each JSON type is called in a message. */
-const TYPE_NAMES: Record<string, string> = {
-    string: "a string", number: "a number", boolean: "true or false", array: "a list", record: "a mapping of names to values", object: "a mapping",
-};
-
-/** The schema's own message, or for a wrong type that zod words itself ("Invalid input: expected string, ..."), what is allowed. */
-function ownMessage(issue: z.core.$ZodIssue): string {
-    if (issue.code !== "invalid_type" || !issue.message.startsWith("Invalid input")) return issue.message;
-    return `must be ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
+/** A config value as a message shows it: JSON, but YAML's .inf, -.inf and .nan for the numbers JSON would write as null. */
+function shown(value: unknown): string {
+    if (value === undefined) return "nothing";
+    const yamlSpelling = (n: number) => Number.isNaN(n) ? ".nan" : n > 0 ? ".inf" : "-.inf";
+    return JSON.stringify(value, (_, v: unknown) => typeof v === "number" && !Number.isFinite(v) ? `\u0000${yamlSpelling(v)}` : v)
+        .replace(/"\\u0000(-?\.\w+)"/g, "$1");
 }

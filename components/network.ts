@@ -222,15 +222,20 @@ const isGatewayService = (service: EndpointService): service is GatewayEndpointS
 /**
  * The AZs the network spans: network.availabilityZones as given, or the first azCount
  * standard AZs the region reports available (Local and Wavelength Zones need opt-in and
- * are skipped). Fails with a ConfigError when the region offers fewer.
+ * are skipped). Fails with a ConfigError when the region offers fewer, or not one of those given.
  */
 export async function resolveAvailabilityZones(network: NetworkConfig): Promise<string[]> {
-    if (network.availabilityZones) return network.availabilityZones;
     const azCount = network.azCount;
     const offered = await aws.getAvailabilityZones({
         state: "available",
         filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
     });
+    if (network.availabilityZones) {
+        const foreign = network.availabilityZones.map((zone, i) => [zone, i] as const).filter(([zone]) => !offered.names.includes(zone));
+        if (foreign.length === 0) return network.availabilityZones;
+        throw new ConfigError(foreign.map(([zone, i]) =>
+            `network.availabilityZones.${i} must be an AZ this region offers (${offered.names.join(", ")}), got ${JSON.stringify(zone)}`).join("; "));
+    }
     if (offered.names.length < azCount) {
         throw new ConfigError(
             `network.azCount must be at most ${offered.names.length} in this region (it offers ${offered.names.join(", ")}), got ${azCount}`);

@@ -53,15 +53,15 @@ describe("prod: secure and recoverable (issue 19)", function () {
 
     describe("load balancers", () => {
         it("log to one SSE-S3 bucket that ELB may write to and that expires logs after a year", () => {
-            const bucket = one(registered, T.bucket);
+            const bucket = one(registered, T.bucket, "access-logs");
             const alb = one(registered, T.alb, "web").inputs;
             assert.deepEqual(alb.accessLogs, { bucket: bucket.id, prefix: "ecs/web", enabled: true });
             assert.ok(attributesOf(registered).includes(`access_logs.s3.bucket=${bucket.id}`));
-            const sse = one(registered, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs;
+            const sse = one(registered, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "access-logs").inputs;
             assert.equal(sse.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm, "AES256");
-            const policy = JSON.parse(one(registered, "aws:s3/bucketPolicy:BucketPolicy").inputs.policy);
+            const policy = JSON.parse(one(registered, "aws:s3/bucketPolicy:BucketPolicy", "access-logs").inputs.policy);
             assert.equal(policy.Statement[0].Principal.Service, "logdelivery.elasticloadbalancing.amazonaws.com");
-            assert.deepEqual(one(registered, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules[0].expiration, { days: 365 });
+            assert.deepEqual(one(registered, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "access-logs").inputs.rules[0].expiration, { days: 365 });
         });
 
         it("are deletion-protected and drop invalid header fields", () => {
@@ -152,7 +152,7 @@ describe("prod: secure and recoverable (issue 19)", function () {
                 "aws:s3/bucket:Bucket access-logs",
             ]);
             assert.equal(one(registered, T.cluster).inputs.deletionProtection, true);
-            assert.equal(one(registered, T.bucket).inputs.forceDestroy, false);
+            assert.equal(one(registered, T.bucket, "access-logs").inputs.forceDestroy, false);
         });
 
         it("the default StorageClass keeps the volumes of deleted claims", () => {
@@ -177,7 +177,7 @@ describe("dev: safe, and still torn down in one destroy (issue 19)", function ()
     it("protects nothing: no Pulumi protect, no ALB deletion protection, a bucket destroyed with its logs", () => {
         assert.deepEqual(registered.filter(r => r.protect).map(r => r.name), []);
         assert.equal(one(registered, T.alb, "web").inputs.enableDeletionProtection, false);
-        assert.equal(one(registered, T.bucket).inputs.forceDestroy, true);
+        assert.equal(one(registered, T.bucket, "access-logs").inputs.forceDestroy, true);
     });
 
     it("keeps the safe defaults that cost nothing: access logs, encrypted logs, a non-root user, a rule-less default security group, zonal shift", () => {

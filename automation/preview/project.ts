@@ -39,17 +39,18 @@ export function loadStackSettings(programDir: string, stack: string): StackSetti
     const config: Record<string, string> = {};
     const secretKeys = new Set<string>();
     // Project-level values first (Pulumi.yaml `config:`, a value or {default|value, type, ...}); the stack's override them.
-    const projectValues = Object.entries<unknown>(projectYaml.config ?? {})
+    const projectValues = Object.entries<unknown>(configOf(projectFile, projectYaml))
         .map(([key, value]) => [key, isDeclaration(value) ? value.value ?? value.default : value] as const)
         .filter(([, value]) => value !== undefined);
-    for (const [rawKey, value] of [...projectValues, ...Object.entries<unknown>(stackYaml.config ?? {})]) {
+    for (const [rawKey, value] of [...projectValues, ...Object.entries<unknown>(configOf(stackFile, stackYaml))]) {
         const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
         // Ciphertext needs the stack's secrets provider, which does not exist offline: every `secure:`
         // value, nested ones too, reads "[secret]", and the key is secret as under `pulumi config`.
         const readable = withoutCiphertext(value);
         if (readable !== value) secretKeys.add(key);
         else secretKeys.delete(key); // a stack value over a project-level secret
-        config[key] = typeof readable === "string" ? readable : JSON.stringify(readable);
+        const scalar = nonFiniteAsText("", readable);
+        config[key] = typeof scalar === "string" ? scalar : JSON.stringify(readable, nonFiniteAsText);
     }
     return { programDir: dir, project, stack, entry, config, secretKeys: [...secretKeys] };
 }
@@ -63,6 +64,13 @@ export function projectOf(dir: string, projectYaml: Record<string, any> = readYa
         name: String(projectYaml.name ?? packageName(dir) ?? path.basename(dir)),
         entry: typeof projectYaml.main === "string" ? path.resolve(dir, projectYaml.main) : dir,
     };
+}
+
+/** A project or stack file's `config:` mapping; anything else there is an error, as under the Pulumi CLI. */
+function configOf(file: string, yaml: Record<string, any>): Record<string, unknown> {
+    const config = yaml.config ?? {};
+    if (typeof config === "object" && !Array.isArray(config)) return config;
+    throw new PreviewError(`${file} config must be a mapping of keys like aws:region to values, got ${JSON.stringify(config)}`);
 }
 
 /** The stacks a project directory has a Pulumi.<stack>.yaml for. */
@@ -82,6 +90,10 @@ function packageName(dir: string): string | undefined {
     const file = path.join(dir, "package.json");
     return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")).name : undefined;
 }
+
+/** YAML's .inf, -.inf and .nan as that text: JSON has no such numbers and would carry them as null. */
+const nonFiniteAsText = (_key: string, value: unknown) =>
+    typeof value !== "number" || Number.isFinite(value) ? value : Number.isNaN(value) ? ".nan" : value > 0 ? ".inf" : "-.inf";
 
 const isSecure = (value: unknown) => typeof value === "object" && value !== null && "secure" in value;
 

@@ -91,7 +91,7 @@ describe("config: ecs section", () => {
         rejects({ ecs: { services: { "internal-api": { image: "app:1" } } } },
             `ecs.services must have keys of 1-20 lowercase letters, digits and hyphens, not starting with internal- (they name the ALB and the ECS service), got "internal-api"`);
         rejects(web({ loadBalancer: { crosszone: true } }), /cross-az-platform:ecs\.services\.web\.loadBalancer has unknown key crosszone \(allowed keys: internal, certificateArn, crossZone\)/);
-        rejects(web({ loadBalancer: { certificateArn: "my-cert" } }), `ecs.services.web.loadBalancer.certificateArn must be an ACM certificate ARN, got "my-cert"`);
+        rejects(web({ loadBalancer: { certificateArn: "my-cert" } }), `ecs.services.web.loadBalancer.certificateArn must be an ACM certificate ARN like arn:aws:acm:us-east-1:111122223333:certificate/<id>, got "my-cert"`);
         rejects(web({ sidecars: [{ name: "app", image: "x" }] }), `ecs.services.web.sidecars must have names unique in the task (app is the main container), got "app"`);
     });
 

@@ -35,11 +35,29 @@ describe("config: eks", () => {
             'eks.version must be 1.35 or later (PreferSameNode and pod topology labels need it), got "1.34"');
     });
 
-    it("rejects a public endpoint open to the whole internet and malformed CIDRs", () => {
-        assert.equal(configErrorOf({ eks: { ...CLUSTER, endpointPublicAccessCidrs: ["0.0.0.0/0"] } }),
-            'eks.endpointPublicAccessCidrs.0 must not open the API endpoint to the whole internet (leave the list empty for private-only), got "0.0.0.0/0"');
+    it("accepts the versions EKS supports from 1.35 on, and rejects newer ones", () => {
+        assert.equal(parseStackConfig({ eks: { ...CLUSTER, version: "1.36" } }).eks.version, "1.36");
+        for (const version of ["1.37", "1.99"]) {
+            assert.equal(configErrorOf({ eks: { ...CLUSTER, version } }), `eks.version must be at most 1.36, the newest version EKS supports, got "${version}"`);
+        }
+        assert.equal(configErrorOf({ eks: { ...CLUSTER, version: "latest" } }), 'eks.version must be a Kubernetes minor version like "1.35", got "latest"');
+    });
+
+    it("rejects a public endpoint open to the whole internet, by one CIDR or several together", () => {
+        for (const cidrs of [["0.0.0.0/0"], ["0.0.0.0/1", "128.0.0.0/1"], ["203.0.113.0/24", "128.0.0.0/1", "0.0.0.0/2", "64.0.0.0/2"]]) {
+            assert.equal(configErrorOf({ eks: { ...CLUSTER, endpointPublicAccessCidrs: cidrs } }),
+                "eks.endpointPublicAccessCidrs must not open the API endpoint to the whole internet: together they cover every IPv4 address "
+                + `(leave the list empty for private-only), got ${JSON.stringify(cidrs)}`);
+        }
+        const halves = ["0.0.0.0/1", "128.0.0.0/2"];
+        assert.deepEqual(parseStackConfig({ eks: { ...CLUSTER, endpointPublicAccessCidrs: halves } }).eks.endpointPublicAccessCidrs, halves);
+    });
+
+    it("rejects malformed CIDRs and CIDRs with host bits set", () => {
         assert.equal(configErrorOf({ eks: { ...CLUSTER, endpointPublicAccessCidrs: ["203.0.113.0"] } }),
             'eks.endpointPublicAccessCidrs.0 must be IPv4 CIDRs like 203.0.113.0/24, got "203.0.113.0"');
+        assert.equal(configErrorOf({ eks: { ...CLUSTER, endpointPublicAccessCidrs: ["198.51.100.0/24", "203.0.113.7/24"] } }),
+            'eks.endpointPublicAccessCidrs.1 must be a network address: the /24 block holding 203.0.113.7 is 203.0.113.0/24, got "203.0.113.7/24"');
     });
 
     it("requires an admin principal when the cluster creator is not admin", () => {
@@ -94,6 +112,13 @@ describe("config: services", () => {
         assert.equal(configErrorOf({ eks: CLUSTER, services: [{ ...SERVICE, replicas: 2, pdb: { minAvailable: 2 } }] }),
             "services.0.pdb.minAvailable must be less than the minimum pod count (2), or no node could ever be drained, got 2");
         assert.doesNotThrow(() => parseStackConfig({ eks: CLUSTER, services: [{ ...SERVICE, replicas: 1, perZone: true, pdb: { minAvailable: 2 } }] }));
+        for (const [minAvailable, replicas] of [["100%", 3], ["90%", 3], ["51%", 1]] as const) {
+            assert.equal(configErrorOf({ eks: CLUSTER, services: [{ ...SERVICE, replicas, pdb: { minAvailable } }] }),
+                `services.0.pdb.minAvailable must round to less than the minimum pod count (${replicas}), or no node could ever be drained `
+                + `(Kubernetes rounds ${minAvailable} of ${replicas} up to ${replicas}), got "${minAvailable}"`);
+        }
+        assert.doesNotThrow(() => parseStackConfig({ eks: CLUSTER, services: [{ ...SERVICE, replicas: 3, pdb: { minAvailable: "66%" } }] }));
+        assert.doesNotThrow(() => parseStackConfig({ eks: CLUSTER, services: [{ ...SERVICE, replicas: 1, perZone: true, pdb: { minAvailable: "66%" } }] }));
         assert.equal(configErrorOf({ eks: CLUSTER, services: [{ ...SERVICE, pdb: { minAvailable: "50" } }] }),
             'services.0.pdb.minAvailable must be a whole number >= 0 or a percentage like "50%", got "50"');
     });
@@ -126,8 +151,15 @@ describe("config: services", () => {
 
     it("rejects a name that is not a DNS label and bad resource quantities", () => {
         assert.equal(configErrorOf({ eks: CLUSTER, services: [{ ...SERVICE, name: "Backend_1" }] }),
-            'services.0.name must be a DNS label like "frontend", got "Backend_1"');
+            `services.0.name must be a DNS label like "frontend" (lowercase letters, digits and '-', starting with a letter, at most 63 characters), got "Backend_1"`);
         assert.equal(configErrorOf({ eks: CLUSTER, services: [{ ...SERVICE, cpu: "half" }] }),
-            'services.0.cpu must be a CPU quantity like 250m or 1, got "half"');
+            'services.0.cpu must be a CPU quantity like "250m" or "1" (quoted), got "half"');
+    });
+
+    it("asks for quantities as strings when given a bare number", () => {
+        assert.equal(configErrorOf({ eks: CLUSTER, services: [{ ...SERVICE, cpu: 1 }] }), 'services.0.cpu must be a CPU quantity like "250m" or "1" (quoted), got 1');
+        assert.equal(configErrorOf({ eks: CLUSTER, services: [{ ...SERVICE, cpuLimit: 2 }] }), 'services.0.cpuLimit must be a CPU quantity like "500m" or "1" (quoted), got 2');
+        assert.equal(configErrorOf({ eks: CLUSTER, services: [{ ...SERVICE, memory: 256 }] }), 'services.0.memory must be a memory quantity like "256Mi" (quoted), got 256');
+        assert.equal(configErrorOf({ eks: CLUSTER, services: [{ ...SERVICE, memoryLimit: 512 }] }), 'services.0.memoryLimit must be a memory quantity like "512Mi" (quoted), got 512');
     });
 });

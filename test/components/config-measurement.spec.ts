@@ -24,7 +24,7 @@ describe("stack config: measurement", () => {
         it("requests above 100000", () => rejects({ measurement: { requests: 100_001 } }, "measurement.requests must be 1-100000, got 100001"));
         it("requests not whole", () => rejects({ measurement: { requests: 10.5 } }, "measurement.requests must be a whole number 1-100000, got 10.5"));
         it("namespace not a DNS label", () => rejects({ measurement: { namespace: "Cross_AZ" } },
-            `measurement.namespace must be a Kubernetes namespace name (lowercase letters, digits, '-', at most 63), got "Cross_AZ"`));
+            `measurement.namespace must be a Kubernetes namespace name: lowercase letters, digits and '-', at most 63 characters, got "Cross_AZ"`));
         for (const floating of ["node:24-alpine", "node:latest", "node"]) {
             it(`image with a floating tag (${floating})`, () => rejects({ measurement: { image: floating } },
                 `measurement.image must be pinned: a tag with a full version like node:24.21.0-alpine, or an @sha256 digest, got "${floating}"`));

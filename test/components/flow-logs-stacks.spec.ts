@@ -22,7 +22,7 @@ describe("stacks: flow logs", () => {
         const { outputs, resources } = await runProgram("prod");
         one(resources, "crossaz:network:FlowLogs", "network-flow-logs");
         assert.equal(one(resources, "aws:ec2/flowLog:FlowLog").inputs.vpcId, one(resources, "aws:ec2/vpc:Vpc").id);
-        assert.deepEqual(one(resources, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules[0].expiration, { days: 30 });
+        assert.deepEqual(one(resources, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "network-flow-logs").inputs.rules[0].expiration, { days: 30 });
         assert.equal(await valueOf(outputs.flowLogsDatabase), "network_flow_logs_test");
         assert.equal(await valueOf(outputs.flowLogsWorkgroup), "network-flow-logs-1234567");
         assert.equal(await valueOf(outputs.flowLogsBucket), "Bucket/network-flow-logs");

@@ -193,6 +193,13 @@ describe("resolveAvailabilityZones", () => {
         assert.deepEqual(result, zones);
     });
 
+    it("rejects availabilityZones the region does not offer (another region's, or none of its own), naming the AZs it has", async () => {
+        const network = parseStackConfig({ network: { availabilityZones: ["us-west-1a", "us-west-1b", "eu-west-1a"] } }).network;
+        await assert.rejects(declare(() => resolveAvailabilityZones(network), { regionAzs: ["us-west-1a", "us-west-1c"] }),
+            (e: Error) => e instanceof ConfigError && e.message === "network.availabilityZones.1 must be an AZ this region offers "
+                + '(us-west-1a, us-west-1c), got "us-west-1b"; network.availabilityZones.2 must be an AZ this region offers (us-west-1a, us-west-1c), got "eu-west-1a"');
+    });
+
     it("rejects an azCount larger than the region offers, naming the AZs it has", async () => {
         const network = parseStackConfig({ network: { azCount: 3 } }).network;
         await assert.rejects(declare(() => resolveAvailabilityZones(network), { regionAzs: ["us-west-1a", "us-west-1c"] }),
