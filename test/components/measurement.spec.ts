@@ -59,8 +59,9 @@ describe("CrossAzMeasurement", () => {
             const { resources } = await declareMeasurement();
             const data: Record<string, string> = one(resources, CONFIG_MAP).inputs.data;
             assert.deepEqual(Object.keys(data).sort(), [
-                "components.measurement.kube-api.js", "components.measurement.measurer.js", "components.measurement.placement.js",
-                "components.measurement.report.js", "components.measurement.zone-echo.js", "policies.lib.cost-model.js", "policies.lib.prices.js",
+                "components.measurement.endpoints.js", "components.measurement.kube-api.js", "components.measurement.measurer.js",
+                "components.measurement.placement.js", "components.measurement.report.js", "components.measurement.rollout.js",
+                "components.measurement.zone-echo.js", "policies.lib.cost-model.js", "policies.lib.prices.js",
             ]);
             for (const [key, javascript] of Object.entries(data)) {
                 assert.doesNotThrow(() => new Script(javascript, { filename: key }), `${key} parses as JavaScript`);
