@@ -100,7 +100,9 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     const rolling = rollingPairs.map(([variant, deployment]) => ({ variant: measured("ROLLING", variant), deployment }))[0];
     const expectDrops = new Set(listOf(env.EXPECT_DROPS).map(variant => measured("EXPECT_DROPS", variant)));
     const namespace = env.POD_NAMESPACE || undefined;
-    if ((services.size > 0 || rolling) && !namespace) throw new UsageError("POD_NAMESPACE must be set with SERVICES or ROLLING: it is the namespace of those Services and that Deployment");
+    if ((services.size > 0 || rolling) && !namespace) {
+        throw new UsageError("POD_NAMESPACE must be set with SERVICES or ROLLING: it is the namespace of those Services and that Deployment");
+    }
     const gb = env.EAST_WEST_GB_PER_MONTH;
     if (gb !== undefined && gb !== "" && !(Number(gb) >= 0)) throw new UsageError(`EAST_WEST_GB_PER_MONTH must be a number >= 0, got ${JSON.stringify(gb)}`);
     return {
@@ -170,7 +172,7 @@ async function waitUntilAnswering(target: Target, settings: Settings): Promise<s
             console.error(`${target.variant} (${target.url.href}) did not answer within ${settings.waitSeconds} s: ${attempt.sample.error}`);
             return undefined;
         }
-        await new Promise(resolve => setTimeout(resolve, 2000));
+        await sleep(2000);
     }
 }
 
@@ -235,7 +237,10 @@ async function measureWhileRolling(
     return { samples, rollout: { deployment, seconds: seconds(), ...outcome } };
 }
 
-/** Looks at the variant's endpoints if asked to, then measures it as its settings say. */
+/**
+ * Looks at the variant's endpoints if asked to, then measures it as its settings say. api is set
+ * whenever the settings name Services or a rolling variant (main), and so is settings.namespace.
+ */
 async function measureTarget(target: Target, settings: Settings, caller: Placement, api?: ApiServer): Promise<VariantSummary> {
     const service = settings.services.get(target.variant);
     const endpoints = service === undefined ? undefined
