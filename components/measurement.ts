@@ -170,6 +170,7 @@ export class CrossAzMeasurement extends pulumi.ComponentResource {
         };
         const scriptsMount = { name: "scripts", mountPath: SCRIPTS_DIR, readOnly: true };
         const podLabels = (app: string) => ({ "app.kubernetes.io/name": app, ...partOf });
+        const onNodeOf = (app: string) => ({ labelSelector: { matchLabels: podLabels(app) }, topologyKey: "kubernetes.io/hostname" });
 
         const echoes = ([ECHO_NAME, LOCAL_ECHO_NAME, ROLLING_ECHO_NAME] as const).map(backend => {
             const labels = podLabels(backend);
@@ -184,6 +185,13 @@ export class CrossAzMeasurement extends pulumi.ComponentResource {
                             serviceAccountName: zoneReader.metadata.name,
                             volumes: [scriptsVolume],
                             topologySpreadConstraints: zoneSpreadConstraints(labels, args.zoneCount),
+                            // internal-local's pods keep off zone-echo's nodes where they can, so
+                            // the Job (below) can run next to a zone-echo pod and away from them.
+                            ...(backend === LOCAL_ECHO_NAME && {
+                                affinity: {
+                                    podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: onNodeOf(ECHO_NAME) }] },
+                                },
+                            }),
                             containers: [{
                                 name: ECHO_NAME,
                                 image,
@@ -246,15 +254,12 @@ export class CrossAzMeasurement extends pulumi.ComponentResource {
                         serviceAccountName: measurerAccount.metadata.name,
                         volumes: [scriptsVolume],
                         restartPolicy: "Never",
-                        // Never on a node with an internal-local pod: kube-proxy on the Job's node
-                        // has no local endpoint for that Service, which is what it measures.
                         affinity: {
-                            podAntiAffinity: {
-                                requiredDuringSchedulingIgnoredDuringExecution: [{
-                                    labelSelector: { matchLabels: podLabels(LOCAL_ECHO_NAME) },
-                                    topologyKey: "kubernetes.io/hostname",
-                                }],
-                            },
+                            // Never on a node with an internal-local pod: kube-proxy on the Job's node
+                            // has no local endpoint for that Service, which is what it measures.
+                            podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [onNodeOf(LOCAL_ECHO_NAME)] },
+                            // Next to a zone-echo pod where it can, so PreferSameNode has one to prefer.
+                            podAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: onNodeOf(ECHO_NAME) }] },
                         },
                         containers: [{
                             name: "measurer",

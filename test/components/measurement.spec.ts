@@ -193,17 +193,17 @@ describe("CrossAzMeasurement", () => {
             assert.equal(service(resources, "zone-echo-prefer-same-zone-rolling").inputs.spec.selector["app.kubernetes.io/name"], "zone-echo-rolling");
         });
 
-        it("never runs on a node with an internal-local pod, so that Service has no endpoint where it measures", async () => {
+        it("never runs on a node with an internal-local pod, and prefers one with a zone-echo pod; internal-local's pods prefer other nodes", async () => {
             const { resources } = await declareMeasurement();
-            const affinity = one(resources, JOB).inputs.spec.template.spec.affinity;
-            assert.deepEqual(affinity, {
-                podAntiAffinity: {
-                    requiredDuringSchedulingIgnoredDuringExecution: [{
-                        labelSelector: { matchLabels: deployment(resources, "zone-echo-local").inputs.spec.selector.matchLabels },
-                        topologyKey: "kubernetes.io/hostname",
-                    }],
-                },
+            const onNodeOf = (name: string) => ({ labelSelector: { matchLabels: deployment(resources, name).inputs.spec.selector.matchLabels }, topologyKey: "kubernetes.io/hostname" });
+            assert.deepEqual(one(resources, JOB).inputs.spec.template.spec.affinity, {
+                podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [onNodeOf("zone-echo-local")] },
+                podAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: onNodeOf("zone-echo") }] },
             });
+            assert.deepEqual(deployment(resources, "zone-echo-local").inputs.spec.template.spec.affinity, {
+                podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: onNodeOf("zone-echo") }] },
+            });
+            for (const name of ["zone-echo", "zone-echo-rolling"]) assert.equal(deployment(resources, name).inputs.spec.template.spec.affinity, undefined, name);
             assert.equal(service(resources, "zone-echo-internal-local").inputs.spec.internalTrafficPolicy, "Local");
         });
 
