@@ -1,10 +1,13 @@
 /**
  * CrossAzMeasurement: measures, inside the cluster, how much Service traffic stays in its zone
- * under each routing strategy. zone-echo pods spread over the zones answer with their zone;
- * three Services select the same pods (baseline, PreferSameZone, PreferSameNode); a Job sends
- * the same requests to each from its own pod and prints the report (measurement/report.ts) to
- * its log. No custom image: the programs are TypeScript in this repository, transpiled at
- * program time into a ConfigMap and run by a pinned public Node image.
+ * under each routing strategy. zone-echo pods spread over the zones answer with their zone; one
+ * Service per routing variant selects them; a Job sends the same number of requests to each from
+ * its own pod and prints the report (measurement/report.ts) to its log. Besides the baseline
+ * (random routing), PreferSameZone and PreferSameNode it measures what the policy pack warns
+ * about: the deprecated topology-mode annotation, internalTrafficPolicy: Local from a node with
+ * no endpoint (the requests are dropped), and PreferSameZone while its pods are replaced.
+ * No custom image: the programs are TypeScript in this repository, transpiled at program time
+ * into a ConfigMap and run by a pinned public Node image.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -14,7 +17,7 @@ import { podSecurityLabels } from "./zonal-service";
 import { zoneSpreadConstraints } from "./zone-spread";
 
 export interface CrossAzMeasurementArgs {
-    /** Zones the echo pods spread over (minDomains of the spread); two echo pods per zone. */
+    /** Zones the echo pods spread over (minDomains of the spread): two pods per zone, one behind internal-local. */
     zoneCount: number;
     /** Requests the Job sends to each variant (config default 1000). */
     requests: number;
@@ -26,20 +29,52 @@ export interface CrossAzMeasurementArgs {
     image?: string;
 }
 
-/** The routing variants: one Service each over the same pods. */
-export const ROUTING_VARIANTS = [
-    { variant: "baseline", trafficDistribution: undefined },
-    { variant: "prefer-same-zone", trafficDistribution: "PreferSameZone" },
-    { variant: "prefer-same-node", trafficDistribution: "PreferSameNode" },
-] as const;
-
 export const ECHO_NAME = "zone-echo";
+/** Pods behind internal-local only; the Job never runs on their nodes. */
+const LOCAL_ECHO_NAME = "zone-echo-local";
+/** Pods behind prefer-same-zone-rolling only; the Job restarts this Deployment while it measures. */
+const ROLLING_ECHO_NAME = "zone-echo-rolling";
 export const JOB_NAME = "crossaz-measure";
+
+/** One routing variant: a Service over one of the echo Deployments, measured by the Job. */
+export interface RoutingVariant {
+    /** Report name; the Service is zone-echo-<variant>. */
+    variant: string;
+    /** The echo Deployment the Service selects. */
+    backend: typeof ECHO_NAME | typeof LOCAL_ECHO_NAME | typeof ROLLING_ECHO_NAME;
+    trafficDistribution?: "PreferSameZone" | "PreferSameNode";
+    annotations?: Record<string, string>;
+    internalTrafficPolicy?: "Local";
+}
+
+/**
+ * The variants, in the order the Job measures them. The first four share the zone-echo pods.
+ * topology-mode-auto is the annotation PreferSameZone replaces: kube-proxy keeps traffic in-zone
+ * only when the EndpointSlice controller has given every endpoint a zone hint, which it does only
+ * when the endpoints are spread in proportion to each zone's allocatable CPU. internal-local is
+ * the mistake the pack's internal-traffic-policy-local flags: its pods are never on the Job's node,
+ * so kube-proxy there drops every request. prefer-same-zone-rolling is PreferSameZone measured
+ * while its own Deployment rolls (the Job restarts it), through the EndpointSlice updates.
+ */
+export const ROUTING_VARIANTS: readonly RoutingVariant[] = [
+    { variant: "baseline", backend: ECHO_NAME },
+    { variant: "prefer-same-zone", backend: ECHO_NAME, trafficDistribution: "PreferSameZone" },
+    { variant: "prefer-same-node", backend: ECHO_NAME, trafficDistribution: "PreferSameNode" },
+    { variant: "topology-mode-auto", backend: ECHO_NAME, annotations: { "service.kubernetes.io/topology-mode": "Auto" } },
+    { variant: "internal-local", backend: LOCAL_ECHO_NAME, internalTrafficPolicy: "Local" },
+    { variant: "prefer-same-zone-rolling", backend: ROLLING_ECHO_NAME, trafficDistribution: "PreferSameZone" },
+];
+
+/** Echo pods per zone of each Deployment: more than one where same-node and same-zone should differ. */
+const PODS_PER_ZONE: Record<RoutingVariant["backend"], number> = { [ECHO_NAME]: 2, [LOCAL_ECHO_NAME]: 1, [ROLLING_ECHO_NAME]: 2 };
 const ECHO_PORT = 8080;
+/** zone-echo answers this long after being told to stop, while kube-proxy takes it out of the endpoints. */
+const DRAIN_SECONDS = 5;
+/** In-cluster answers take milliseconds; a second bounds the dropped requests of internal-local. */
+const REQUEST_TIMEOUT_MS = 1000;
 const SCRIPTS_DIR = "/app";
 const ECHO_SCRIPT = "components/measurement/zone-echo.js";
 const MEASURER_SCRIPT = "components/measurement/measurer.js";
-const ECHO_PODS_PER_ZONE = 2; // more than one per zone, so same-node and same-zone differ
 
 /** Non-root, read-only, no privilege: the node image's `node` user (uid 1000). */
 const containerSecurityContext: k8s.types.input.core.v1.SecurityContext = {
@@ -87,9 +122,13 @@ export class CrossAzMeasurement extends pulumi.ComponentResource {
         const inNamespace = (resourceName: string, labels: Record<string, string> = partOf) =>
             ({ name: resourceName, namespace: namespace.metadata.name, labels });
 
-        // The scripts read their node's zone label: get on nodes, nothing else.
-        const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-zone-reader`, {
+        // Every pod reads its node's zone label: get on nodes. The echo pods get nothing else;
+        // the measurer also lists EndpointSlices and restarts the rolling Deployment (below).
+        const zoneReader = new k8s.core.v1.ServiceAccount(`${name}-zone-reader`, {
             metadata: inNamespace("zone-reader"),
+        }, parent);
+        const measurerAccount = new k8s.core.v1.ServiceAccount(`${name}-measurer`, {
+            metadata: inNamespace("measurer"),
         }, parent);
         const nodeReader = new k8s.rbac.v1.ClusterRole(`${name}-node-reader`, {
             metadata: { name: `${namespaceName}-node-reader`, labels: partOf },
@@ -98,7 +137,22 @@ export class CrossAzMeasurement extends pulumi.ComponentResource {
         new k8s.rbac.v1.ClusterRoleBinding(`${name}-node-reader`, {
             metadata: { name: `${namespaceName}-node-reader`, labels: partOf },
             roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: nodeReader.metadata.name },
-            subjects: [{ kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace: namespace.metadata.name }],
+            subjects: [zoneReader, measurerAccount].map(account =>
+                ({ kind: "ServiceAccount", name: account.metadata.name, namespace: namespace.metadata.name })),
+        }, parent);
+        const measurerRole = new k8s.rbac.v1.Role(`${name}-measurer`, {
+            metadata: inNamespace("measurer"),
+            rules: [
+                // The endpoints lines of the report.
+                { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["list"] },
+                // Pod churn: restart that one Deployment and watch it roll.
+                { apiGroups: ["apps"], resources: ["deployments"], resourceNames: [ROLLING_ECHO_NAME], verbs: ["get", "patch"] },
+            ],
+        }, parent);
+        new k8s.rbac.v1.RoleBinding(`${name}-measurer`, {
+            metadata: inNamespace("measurer"),
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: measurerRole.metadata.name },
+            subjects: [{ kind: "ServiceAccount", name: measurerAccount.metadata.name, namespace: namespace.metadata.name }],
         }, parent);
 
         const scripts = compileForPod([ECHO_SCRIPT, MEASURER_SCRIPT].map(script => script.replace(/\.js$/, ".ts")));
@@ -117,55 +171,76 @@ export class CrossAzMeasurement extends pulumi.ComponentResource {
             },
         };
         const scriptsMount = { name: "scripts", mountPath: SCRIPTS_DIR, readOnly: true };
-        const podSpec = { serviceAccountName: serviceAccount.metadata.name, volumes: [scriptsVolume] };
+        const podLabels = (app: string) => ({ "app.kubernetes.io/name": app, ...partOf });
+        const onNodeOf = (app: string) => ({ labelSelector: { matchLabels: podLabels(app) }, topologyKey: "kubernetes.io/hostname" });
 
-        const echoLabels = { "app.kubernetes.io/name": ECHO_NAME, ...partOf };
-        const echo = new k8s.apps.v1.Deployment(`${name}-${ECHO_NAME}`, {
-            metadata: inNamespace(ECHO_NAME, echoLabels),
-            spec: {
-                replicas: ECHO_PODS_PER_ZONE * args.zoneCount,
-                selector: { matchLabels: echoLabels },
-                template: {
-                    metadata: { labels: echoLabels },
-                    spec: {
-                        ...podSpec,
-                        topologySpreadConstraints: zoneSpreadConstraints(echoLabels, args.zoneCount),
-                        containers: [{
-                            name: ECHO_NAME,
-                            image,
-                            command: ["node", `${SCRIPTS_DIR}/${ECHO_SCRIPT}`],
-                            env: [{ name: "PORT", value: String(ECHO_PORT) }, ...placementEnv],
-                            ports: [{ name: "http", containerPort: ECHO_PORT }],
-                            readinessProbe: { httpGet: { path: "/", port: "http" }, periodSeconds: 5 },
-                            resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "250m", memory: "128Mi" } },
-                            securityContext: containerSecurityContext,
-                            volumeMounts: [scriptsMount],
-                        }],
-                    },
-                },
-            },
-        }, parent);
-
-        const serviceNames: Record<string, string> = {};
-        const services = ROUTING_VARIANTS.map(({ variant, trafficDistribution }) => {
-            serviceNames[variant] = `${ECHO_NAME}-${variant}`;
-            // baseline has no trafficDistribution on purpose: it is the random routing the
-            // others are measured against. The pack's service-traffic-distribution policy
-            // exempts it by name through policies/config (see README), not by a weaker rule.
-            return new k8s.core.v1.Service(`${name}-${variant}`, {
-                metadata: inNamespace(serviceNames[variant], { ...partOf, "crossaz.dev/routing-variant": variant }),
+        const echoes = ([ECHO_NAME, LOCAL_ECHO_NAME, ROLLING_ECHO_NAME] as const).map(backend => {
+            const labels = podLabels(backend);
+            return new k8s.apps.v1.Deployment(`${name}-${backend}`, {
+                metadata: inNamespace(backend, labels),
                 spec: {
-                    type: "ClusterIP",
-                    selector: echoLabels,
-                    ports: [{ name: "http", port: 80, targetPort: "http" }],
-                    ...(trafficDistribution ? { trafficDistribution } : {}),
+                    replicas: PODS_PER_ZONE[backend] * args.zoneCount,
+                    selector: { matchLabels: labels },
+                    template: {
+                        metadata: { labels },
+                        spec: {
+                            serviceAccountName: zoneReader.metadata.name,
+                            volumes: [scriptsVolume],
+                            topologySpreadConstraints: zoneSpreadConstraints(labels, args.zoneCount),
+                            // internal-local's pods keep off zone-echo's nodes where they can, so
+                            // the Job (below) can run next to a zone-echo pod and away from them.
+                            ...(backend === LOCAL_ECHO_NAME && {
+                                affinity: {
+                                    podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: onNodeOf(ECHO_NAME) }] },
+                                },
+                            }),
+                            containers: [{
+                                name: ECHO_NAME,
+                                image,
+                                command: ["node", `${SCRIPTS_DIR}/${ECHO_SCRIPT}`],
+                                env: [{ name: "PORT", value: String(ECHO_PORT) }, ...placementEnv],
+                                ports: [{ name: "http", containerPort: ECHO_PORT }],
+                                readinessProbe: { httpGet: { path: "/", port: "http" }, periodSeconds: 5 },
+                                // Errors during a rollout are then routing's, not an echo pod's abrupt exit.
+                                lifecycle: { preStop: { sleep: { seconds: DRAIN_SECONDS } } },
+                                resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "250m", memory: "128Mi" } },
+                                securityContext: containerSecurityContext,
+                                volumeMounts: [scriptsMount],
+                            }],
+                        },
+                    },
                 },
             }, parent);
         });
 
-        const targets = ROUTING_VARIANTS
-            .map(({ variant }) => `${variant}=http://${serviceNames[variant]}.${namespaceName}.svc:80`).join(",");
-        const jobLabels = { "app.kubernetes.io/name": JOB_NAME, ...partOf };
+        const serviceNames: Record<string, string> = {};
+        const services = ROUTING_VARIANTS.map(({ variant, backend, trafficDistribution, annotations, internalTrafficPolicy }) => {
+            serviceNames[variant] = `${ECHO_NAME}-${variant}`;
+            // baseline, topology-mode-auto and internal-local have no trafficDistribution on
+            // purpose: they are what the others are measured against. The pack's
+            // service-traffic-distribution policy exempts them by name through policies/config
+            // (see README), not by a weaker rule.
+            return new k8s.core.v1.Service(`${name}-${variant}`, {
+                metadata: {
+                    ...inNamespace(serviceNames[variant], { ...partOf, "crossaz.dev/routing-variant": variant }),
+                    ...(annotations && { annotations }),
+                },
+                spec: {
+                    type: "ClusterIP",
+                    selector: podLabels(backend),
+                    ports: [{ name: "http", port: 80, targetPort: "http" }],
+                    ...(trafficDistribution && { trafficDistribution }),
+                    ...(internalTrafficPolicy && { internalTrafficPolicy }),
+                },
+            }, parent);
+        });
+
+        /** The measurer's env format: variant=value pairs, comma-separated. */
+        const pairs = (variants: readonly RoutingVariant[], valueOf: (v: RoutingVariant) => string) =>
+            variants.map(v => `${v.variant}=${valueOf(v)}`).join(",");
+        const rolling = ROUTING_VARIANTS.filter(v => v.backend === ROLLING_ECHO_NAME);
+        const dropping = ROUTING_VARIANTS.filter(v => v.internalTrafficPolicy === "Local");
+        const jobLabels = podLabels(JOB_NAME);
         new k8s.batch.v1.Job(`${name}-job`, {
             metadata: {
                 ...inNamespace(JOB_NAME, jobLabels),
@@ -178,17 +253,30 @@ export class CrossAzMeasurement extends pulumi.ComponentResource {
                 template: {
                     metadata: { labels: jobLabels },
                     spec: {
-                        ...podSpec,
+                        serviceAccountName: measurerAccount.metadata.name,
+                        volumes: [scriptsVolume],
                         restartPolicy: "Never",
+                        affinity: {
+                            // Never on a node with an internal-local pod: kube-proxy on the Job's node
+                            // has no local endpoint for that Service, which is what it measures.
+                            podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [onNodeOf(LOCAL_ECHO_NAME)] },
+                            // Next to a zone-echo pod where it can, so PreferSameNode has one to prefer.
+                            podAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: onNodeOf(ECHO_NAME) }] },
+                        },
                         containers: [{
                             name: "measurer",
                             image,
                             command: ["node", `${SCRIPTS_DIR}/${MEASURER_SCRIPT}`],
                             env: [
-                                { name: "TARGETS", value: targets },
+                                { name: "TARGETS", value: pairs(ROUTING_VARIANTS, v => `http://${serviceNames[v.variant]}.${namespaceName}.svc:80`) },
                                 { name: "REQUESTS", value: String(args.requests) },
+                                { name: "REQUEST_TIMEOUT_MS", value: String(REQUEST_TIMEOUT_MS) },
                                 ...(args.eastWestGbPerMonth !== undefined
                                     ? [{ name: "EAST_WEST_GB_PER_MONTH", value: String(args.eastWestGbPerMonth) }] : []),
+                                { name: "SERVICES", value: pairs(ROUTING_VARIANTS, v => serviceNames[v.variant]) },
+                                { name: "ROLLING", value: pairs(rolling, v => v.backend) },
+                                { name: "EXPECT_DROPS", value: dropping.map(v => v.variant).join(",") },
+                                { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
                                 ...placementEnv,
                             ],
                             resources: { requests: { cpu: "100m", memory: "64Mi" }, limits: { cpu: "500m", memory: "128Mi" } },
@@ -200,7 +288,7 @@ export class CrossAzMeasurement extends pulumi.ComponentResource {
             },
         }, {
             parent: this,
-            dependsOn: [echo, ...services],
+            dependsOn: [...echoes, ...services],
             deleteBeforeReplace: true, // a changed Job is a new Job under the same name
         });
 

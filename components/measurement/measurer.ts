@@ -10,13 +10,35 @@
  *   EAST_WEST_GB_PER_MONTH   prices the cross-AZ share when set
  *   WAIT_SECONDS             how long each variant may take to answer once before measuring (default 300)
  *   REQUEST_TIMEOUT_MS       per request (default 5000)
+ *   SERVICES                 variant=service pairs: the report lists each Service's endpoints
+ *                            (its EndpointSlices) as they were before the variant was measured
+ *   ROLLING                  variant=deployment: the measurer restarts that Deployment and measures
+ *                            the variant from then until it has rolled out (pod churn), one request
+ *                            per worker every 20 ms, at most 10 minutes
+ *   EXPECT_DROPS             variants expected to drop this pod's requests (internalTrafficPolicy:
+ *                            Local with no endpoint on this node): not waited for, 64 in flight,
+ *                            their errors do not fail the run
+ *   POD_NAMESPACE            namespace of those Services and that Deployment (downward API)
  *   NODE_NAME, POD_NAME, POD_IP, CROSSAZ_ZONE_OVERRIDE   see placement.ts
- * Exit: 0 report printed; 1 a variant never answered (report printed); 2 bad env or no zone.
+ *   KUBERNETES_SERVICE_HOST/PORT, CROSSAZ_SERVICE_ACCOUNT_DIR   see kube-api.ts
+ * Exit: 0 report printed; 1 a variant never answered or its rollout failed (report printed);
+ * 2 bad env, no zone or no API.
  */
 import { lookup } from "node:dns/promises";
 import { request } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
+import { serviceEndpoints } from "./endpoints";
+import { ApiServer, inClusterApi } from "./kube-api";
 import { lookUpPlacement } from "./placement";
-import { Placement, Sample, buildReport, formatReport, summarizeVariant } from "./report";
+import { Placement, RolloutOutcome, Sample, VariantSummary, buildReport, formatReport, summarizeVariant } from "./report";
+import { deploymentRolledOut, restartDeployment } from "./rollout";
+
+/** In flight for a variant expected to drop: a dropped request only waits out its timeout. */
+const DROPPING_CONCURRENCY = 64;
+/** Pace of each worker while a Deployment rolls: requests spread evenly over the rollout. */
+const ROLLING_REQUEST_INTERVAL_MS = 20;
+const ROLLOUT_POLL_MS = 1000;
+const ROLLOUT_TIME_LIMIT_MS = 10 * 60_000;
 
 interface Target {
     variant: string;
@@ -30,6 +52,13 @@ interface Settings {
     eastWestGbPerMonth?: number;
     waitSeconds: number;
     requestTimeoutMs: number;
+    /** Service name per variant, for the endpoints lines of the report. */
+    services: Map<string, string>;
+    /** The churn variant and the Deployment behind it. */
+    rolling?: { variant: string; deployment: string };
+    expectDrops: Set<string>;
+    /** Namespace of the Services and the Deployment; set whenever services or rolling are. */
+    namespace?: string;
 }
 
 class UsageError extends Error {}
@@ -42,14 +71,38 @@ function wholeNumber(env: NodeJS.ProcessEnv, key: string, fallback: number, min:
     return value;
 }
 
-export function readSettings(env: NodeJS.ProcessEnv): Settings {
-    const targets = (env.TARGETS ?? "").split(",").map(pair => pair.trim()).filter(Boolean).map(pair => {
+const listOf = (raw: string | undefined) => (raw ?? "").split(",").map(item => item.trim()).filter(Boolean);
+
+/** key=value pairs of a comma-separated list; describe says what they should be in the error. */
+function pairsOf(env: NodeJS.ProcessEnv, key: string, describe: string, valid: (value: string) => boolean): Array<[string, string]> {
+    return listOf(env[key]).map(pair => {
         const equals = pair.indexOf("=");
-        const [variant, url] = equals > 0 ? [pair.slice(0, equals), pair.slice(equals + 1)] : ["", ""];
-        if (!variant || !/^https?:\/\//.test(url)) throw new UsageError(`TARGETS must be variant=http://host:port pairs separated by commas, got ${JSON.stringify(pair)}`);
-        return { variant, url: new URL(url) };
+        const [name, value] = equals > 0 ? [pair.slice(0, equals), pair.slice(equals + 1)] : ["", ""];
+        if (!name || !valid(value)) throw new UsageError(`${key} must be ${describe} pairs separated by commas, got ${JSON.stringify(pair)}`);
+        return [name, value];
     });
+}
+
+const KUBERNETES_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export function readSettings(env: NodeJS.ProcessEnv): Settings {
+    const targets = pairsOf(env, "TARGETS", "variant=http://host:port", url => /^https?:\/\//.test(url))
+        .map(([variant, url]) => ({ variant, url: new URL(url) }));
     if (targets.length === 0) throw new UsageError(`TARGETS must name at least one variant=url, got ${JSON.stringify(env.TARGETS ?? "")}`);
+    const measured = (key: string, variant: string) => {
+        if (!targets.some(t => t.variant === variant)) throw new UsageError(`${key} names variant ${variant}, which TARGETS does not`);
+        return variant;
+    };
+    const services = new Map(pairsOf(env, "SERVICES", "variant=service", name => KUBERNETES_NAME.test(name))
+        .map(([variant, service]) => [measured("SERVICES", variant), service]));
+    const rollingPairs = pairsOf(env, "ROLLING", "variant=deployment", name => KUBERNETES_NAME.test(name));
+    if (rollingPairs.length > 1) throw new UsageError(`ROLLING must name one variant=deployment, got ${JSON.stringify(env.ROLLING)}`);
+    const rolling = rollingPairs.map(([variant, deployment]) => ({ variant: measured("ROLLING", variant), deployment }))[0];
+    const expectDrops = new Set(listOf(env.EXPECT_DROPS).map(variant => measured("EXPECT_DROPS", variant)));
+    const namespace = env.POD_NAMESPACE || undefined;
+    if ((services.size > 0 || rolling) && !namespace) {
+        throw new UsageError("POD_NAMESPACE must be set with SERVICES or ROLLING: it is the namespace of those Services and that Deployment");
+    }
     const gb = env.EAST_WEST_GB_PER_MONTH;
     if (gb !== undefined && gb !== "" && !(Number(gb) >= 0)) throw new UsageError(`EAST_WEST_GB_PER_MONTH must be a number >= 0, got ${JSON.stringify(gb)}`);
     return {
@@ -59,6 +112,10 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
         eastWestGbPerMonth: gb === undefined || gb === "" ? undefined : Number(gb),
         waitSeconds: wholeNumber(env, "WAIT_SECONDS", 300, 0, 3600),
         requestTimeoutMs: wholeNumber(env, "REQUEST_TIMEOUT_MS", 5000, 1, 60_000),
+        services,
+        rolling,
+        expectDrops,
+        namespace,
     };
 }
 
@@ -115,11 +172,12 @@ async function waitUntilAnswering(target: Target, settings: Settings): Promise<s
             console.error(`${target.variant} (${target.url.href}) did not answer within ${settings.waitSeconds} s: ${attempt.sample.error}`);
             return undefined;
         }
-        await new Promise(resolve => setTimeout(resolve, 2000));
+        await sleep(2000);
     }
 }
 
-async function measureVariant(target: Target, address: string, settings: Settings): Promise<Sample[]> {
+/** requests requests, concurrency of them in flight. */
+async function measureCount(target: Target, address: string, settings: Settings, concurrency: number): Promise<Sample[]> {
     const samples: Sample[] = [];
     let next = 0;
     const worker = async () => {
@@ -128,9 +186,89 @@ async function measureVariant(target: Target, address: string, settings: Setting
             samples.push(await probe(target, address, settings.requestTimeoutMs));
         }
     };
-    await Promise.all(Array.from({ length: Math.min(settings.concurrency, settings.requests) }, worker));
+    await Promise.all(Array.from({ length: Math.min(concurrency, settings.requests) }, worker));
     return samples;
 }
+
+/** Requests that were never sent, recorded as errors so the report counts them. */
+const unanswered = (count: number, error: string): Sample[] => Array.from({ length: count }, () => ({ ok: false, latencyMs: 0, error }));
+
+/**
+ * Pod churn: restarts the Deployment behind the variant, then sends requests at a steady pace
+ * until the rollout is over (polled every second), so the samples cover the EndpointSlice
+ * updates of the whole rollout and nothing after it.
+ */
+async function measureWhileRolling(
+    target: Target, address: string, settings: Settings, api: ApiServer, deployment: string,
+): Promise<{ samples: Sample[]; rollout: RolloutOutcome }> {
+    const namespace = settings.namespace!;
+    const started = Date.now();
+    const seconds = () => (Date.now() - started) / 1000;
+    let generation: number;
+    try {
+        generation = await restartDeployment(api, namespace, deployment, new Date());
+    } catch (error) {
+        return { samples: [], rollout: { deployment, seconds: seconds(), error: (error as Error).message } };
+    }
+    const samples: Sample[] = [];
+    let rolling = true;
+    const worker = async () => {
+        while (rolling) {
+            samples.push(await probe(target, address, settings.requestTimeoutMs));
+            await sleep(ROLLING_REQUEST_INTERVAL_MS);
+        }
+    };
+    const workers = Array.from({ length: settings.concurrency }, worker);
+    let outcome: { rolledOut: boolean } | { error: string } = { rolledOut: false };
+    while (Date.now() - started < ROLLOUT_TIME_LIMIT_MS) {
+        await sleep(ROLLOUT_POLL_MS);
+        try {
+            if (await deploymentRolledOut(api, namespace, deployment, generation)) {
+                outcome = { rolledOut: true };
+                break;
+            }
+        } catch (error) {
+            outcome = { error: (error as Error).message };
+            break;
+        }
+    }
+    rolling = false;
+    await Promise.all(workers);
+    return { samples, rollout: { deployment, seconds: seconds(), ...outcome } };
+}
+
+/**
+ * Looks at the variant's endpoints if asked to, then measures it as its settings say. api is set
+ * whenever the settings name Services or a rolling variant (main), and so is settings.namespace.
+ */
+async function measureTarget(target: Target, settings: Settings, caller: Placement, api?: ApiServer): Promise<VariantSummary> {
+    const service = settings.services.get(target.variant);
+    const endpoints = service === undefined ? undefined
+        : await serviceEndpoints(api!, settings.namespace!, service, caller).catch((error: Error) => ({ error: error.message }));
+    const summary = (samples: Sample[], extra: Partial<VariantSummary> = {}): VariantSummary => ({
+        ...summarizeVariant(target.variant, samples, caller, settings.eastWestGbPerMonth),
+        ...(endpoints && { endpoints }),
+        ...extra,
+    });
+    if (settings.expectDrops.has(target.variant)) {
+        // Not waited for: from this pod it may never answer, which is what it is measured for.
+        const address = await resolveAddress(target).catch((error: Error) => error);
+        const samples = address instanceof Error ? unanswered(settings.requests, address.message)
+            : await measureCount(target, address, settings, DROPPING_CONCURRENCY);
+        return summary(samples, { dropsExpected: { inFlight: DROPPING_CONCURRENCY, timeoutMs: settings.requestTimeoutMs } });
+    }
+    const address = await waitUntilAnswering(target, settings);
+    if (address === undefined) return summary(unanswered(settings.requests, "never answered"));
+    if (settings.rolling?.variant === target.variant) {
+        const { samples, rollout } = await measureWhileRolling(target, address, settings, api!, settings.rolling.deployment);
+        return summary(samples, { rollout });
+    }
+    return summary(await measureCount(target, address, settings, settings.concurrency));
+}
+
+/** Exit 1 when a variant that should answer never did, or its rollout could not be measured. */
+const failed = (summary: VariantSummary) =>
+    (summary.answered === 0 && !summary.dropsExpected) || (summary.rollout !== undefined && "error" in summary.rollout);
 
 async function main(): Promise<number> {
     let settings: Settings;
@@ -145,19 +283,19 @@ async function main(): Promise<number> {
         console.error(`measurer: cannot learn this pod's zone: ${caller.message}`);
         return 2;
     }
-    const summaries = [];
-    for (const target of settings.targets) {
-        const address = await waitUntilAnswering(target, settings);
-        const samples = address === undefined
-            ? Array.from({ length: settings.requests }, (): Sample => ({ ok: false, latencyMs: 0, error: "never answered" }))
-            : await measureVariant(target, address, settings);
-        summaries.push(summarizeVariant(target.variant, samples, caller, settings.eastWestGbPerMonth));
+    const needsApi = settings.services.size > 0 || settings.rolling !== undefined;
+    const api = needsApi ? await inClusterApi(process.env).catch((error: Error) => error) : undefined;
+    if (api instanceof Error) {
+        console.error(`measurer: cannot reach the Kubernetes API: ${api.message}`);
+        return 2;
     }
+    const summaries: VariantSummary[] = [];
+    for (const target of settings.targets) summaries.push(await measureTarget(target, settings, caller, api));
     process.stdout.write(formatReport(buildReport({
         caller, requestsPerVariant: settings.requests, concurrency: settings.concurrency,
         eastWestGbPerMonth: settings.eastWestGbPerMonth, variants: summaries,
     })));
-    return summaries.some(s => s.answered === 0) ? 1 : 0;
+    return summaries.some(failed) ? 1 : 0;
 }
 
 if (require.main === module) {

@@ -6,11 +6,9 @@
  * CROSSAZ_ZONE_OVERRIDE skips the API and names the zone directly. It exists for the loopback
  * end-to-end test, where there is no cluster; the component never sets it.
  */
-import { readFile } from "node:fs/promises";
-import { request } from "node:https";
+import { ApiServer, apiCall, inClusterApi } from "./kube-api";
 
 const ZONE_LABEL = "topology.kubernetes.io/zone";
-const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 export interface PodPlacement {
     zone: string;
@@ -29,44 +27,11 @@ export async function lookUpPlacement(env: NodeJS.ProcessEnv = process.env): Pro
     return { zone: await nodeZone(env.NODE_NAME, await inClusterApi(env)), node, pod, podIp };
 }
 
-/** How to reach the API server: address, bearer token, CA bundle. */
-export interface ApiServer {
-    host: string;
-    port: string;
-    token: string;
-    ca: Buffer;
-}
-
-/** The API server as every pod sees it: service env vars and the mounted service-account token. */
-async function inClusterApi(env: NodeJS.ProcessEnv): Promise<ApiServer> {
-    const host = env.KUBERNETES_SERVICE_HOST;
-    if (!host) throw new Error("KUBERNETES_SERVICE_HOST is not set: not running in a Kubernetes pod");
-    const [token, ca] = await Promise.all([
-        readFile(`${SERVICE_ACCOUNT_DIR}/token`, "utf8"),
-        readFile(`${SERVICE_ACCOUNT_DIR}/ca.crt`),
-    ]);
-    return { host, port: env.KUBERNETES_SERVICE_PORT ?? "443", token: token.trim(), ca };
-}
-
 /** GET /api/v1/nodes/<node> and read its zone label (needs only `get` on nodes). */
 export async function nodeZone(node: string, api: ApiServer): Promise<string> {
-    const body = await new Promise<string>((resolve, reject) => {
-        const req = request({
-            host: api.host, port: api.port, ca: api.ca, method: "GET", path: `/api/v1/nodes/${encodeURIComponent(node)}`,
-            headers: { Authorization: `Bearer ${api.token}`, Accept: "application/json" },
-            timeout: 10_000,
-        }, res => {
-            let text = "";
-            res.setEncoding("utf8");
-            res.on("data", chunk => { text += chunk; });
-            res.on("end", () => res.statusCode === 200 ? resolve(text)
-                : reject(new Error(`GET node ${node}: HTTP ${res.statusCode} ${text.slice(0, 200)}`)));
-        });
-        req.on("timeout", () => req.destroy(new Error(`GET node ${node}: timed out`)));
-        req.on("error", reject);
-        req.end();
-    });
-    const zone = (JSON.parse(body) as { metadata?: { labels?: Record<string, string> } }).metadata?.labels?.[ZONE_LABEL];
+    const found = await apiCall<{ metadata?: { labels?: Record<string, string> } }>(
+        api, "GET", `/api/v1/nodes/${encodeURIComponent(node)}`, `GET node ${node}`);
+    const zone = found.metadata?.labels?.[ZONE_LABEL];
     if (!zone) throw new Error(`node ${node} has no ${ZONE_LABEL} label`);
     return zone;
 }

@@ -33,11 +33,36 @@ export interface VariantSummary {
     p99LatencyMs?: number;
     /** Answers per zone of the answering pod, zones sorted by name. */
     answersByZone: Record<string, number>;
+    /** GB/month of the stack's east-west traffic that crosses zones at this share, when the volume is known. */
+    monthlyCrossAzGb?: number;
     /** crossAzTransferCost(eastWestGbPerMonth, crossAzShare), when the volume is known. */
     monthlyCrossAzCost?: number;
     /** The first few distinct error messages, for the log. */
     errorKinds: string[];
+    /** The variant's Service's endpoints before it was measured, when the measurer was asked to look. */
+    endpoints?: EndpointCounts | { error: string };
+    /** Set on the variant measured while its backend Deployment rolled (pod churn). */
+    rollout?: RolloutOutcome;
+    /** Set on a variant expected to drop the measurer's requests (internalTrafficPolicy: Local, no local endpoint). */
+    dropsExpected?: { inFlight: number; timeoutMs: number };
 }
+
+/** Ready endpoints of a Service (its EndpointSlices), and of those: in the caller's zone, on its node, with zone hints. */
+export interface EndpointCounts {
+    ready: number;
+    inCallerZone: number;
+    onCallerNode: number;
+    withZoneHints: number;
+}
+
+/**
+ * The rollout the churn variant was measured during: the measurer restarted the Deployment and
+ * sent requests until it had rolled out (rolledOut), or until the time limit (not rolledOut), or
+ * until restarting or watching it failed (error).
+ */
+export type RolloutOutcome =
+    | { deployment: string; seconds: number; rolledOut: boolean }
+    | { deployment: string; seconds: number; error: string };
 
 export interface Report {
     caller: Placement & { pod: string };
@@ -45,9 +70,12 @@ export interface Report {
     concurrency: number;
     eastWestGbPerMonth?: number;
     variants: VariantSummary[];
-    /** Lowest cross-AZ share, then fewest errors, then lowest average latency. */
+    /**
+     * Lowest cross-AZ share, then fewest errors, then lowest average latency, among the routing
+     * strategies in steady state: the churn variant is the same strategy under a rollout.
+     */
     best?: string;
-    /** The variant the saving is quoted against ("baseline" when measured). */
+    /** The variant savings and reductions are quoted against ("baseline" when measured). */
     reference?: string;
     /** best's saving against reference: share points and, when the volume is known, dollars. */
     savedCrossAzShare?: number;
@@ -74,6 +102,7 @@ export function summarizeVariant(
     const latencies = answers.map(s => s.latencyMs);
     const answered = answers.length;
     const crossAzShare = answered > 0 ? (answered - sameZone) / answered : undefined;
+    const priced = eastWestGbPerMonth !== undefined && crossAzShare !== undefined;
     return {
         variant,
         requests: samples.length,
@@ -86,8 +115,8 @@ export function summarizeVariant(
         averageLatencyMs: answered > 0 ? latencies.reduce((a, b) => a + b, 0) / answered : undefined,
         p99LatencyMs: percentile(latencies, 99),
         answersByZone,
-        monthlyCrossAzCost: eastWestGbPerMonth !== undefined && crossAzShare !== undefined
-            ? crossAzTransferCost(eastWestGbPerMonth, crossAzShare) : undefined,
+        monthlyCrossAzGb: priced ? eastWestGbPerMonth * crossAzShare : undefined,
+        monthlyCrossAzCost: priced ? crossAzTransferCost(eastWestGbPerMonth, crossAzShare) : undefined,
         errorKinds: [...new Set(failures.map(f => f.error))].slice(0, 3),
     };
 }
@@ -98,7 +127,7 @@ export function buildReport(
     referenceVariant = "baseline",
 ): Report {
     const ranked = base.variants
-        .filter(v => v.crossAzShare !== undefined)
+        .filter(v => v.crossAzShare !== undefined && v.rollout === undefined)
         .sort((a, b) => a.crossAzShare! - b.crossAzShare! || a.errors - b.errors
             || a.averageLatencyMs! - b.averageLatencyMs!);
     const best = ranked[0];
@@ -115,47 +144,108 @@ export function buildReport(
     };
 }
 
+/**
+ * How much less of the traffic crosses zones than under the reference: 1 is none left, 0 the
+ * same, negative more. The same fraction of the GB and the dollars, which scale with the share.
+ * Undefined when either did not answer or nothing crossed under the reference.
+ */
+export function crossAzReduction(reference: VariantSummary | undefined, variant: VariantSummary): number | undefined {
+    if (reference?.crossAzShare === undefined || variant.crossAzShare === undefined || reference.crossAzShare === 0) return undefined;
+    return 1 - variant.crossAzShare / reference.crossAzShare;
+}
+
 const percent = (share: number | undefined) => share === undefined ? "n/a" : `${(share * 100).toFixed(1)}%`;
 const millis = (ms: number | undefined) => ms === undefined ? "n/a" : ms.toFixed(2);
 const dollars = (usd: number | undefined) => usd === undefined ? "n/a" : `$${usd.toFixed(2)}`;
+const gigabytes = (gb: number | undefined) => gb === undefined ? "n/a" : gb.toFixed(1);
 
-/** The report as printed to the Job's log: an aligned table, the cost lines, a one-line verdict. */
+/** Aligned rows: the first column left-aligned, figures right-aligned, the last column not padded. */
+function table(header: string[], rows: string[][], indent = ""): string[] {
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
+    const line = (cells: string[]) => indent + cells.map((c, i) => i === cells.length - 1 ? c
+        : i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])).join("  ");
+    return [header, ...rows].map(line);
+}
+
+/** The report as printed to the Job's log: the measured table, what explains it, the cross-zone cost per variant, a verdict. */
 export function formatReport(report: Report): string {
     const { caller } = report;
-    const header = ["variant", "requests", "answered", "errors", "same-zone", "cross-AZ", "same-node", "avg ms", "p99 ms", "answers by zone"];
-    const rows = report.variants.map(v => [
-        v.variant, String(v.requests), String(v.answered), String(v.errors), percent(v.sameZoneShare),
-        percent(v.crossAzShare), percent(v.answered > 0 ? v.sameNode / v.answered : undefined),
-        millis(v.averageLatencyMs), millis(v.p99LatencyMs),
-        Object.entries(v.answersByZone).map(([zone, count]) => `${zone}=${count}`).join(" ") || "-",
-    ]);
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
-    // Text columns left-aligned, figures right-aligned; the last column is not padded.
-    const line = (cells: string[]) => cells.map((c, i) => i === cells.length - 1 ? c
-        : i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])).join("  ");
     const out = [
         `Cross-AZ measurement from zone ${caller.zone} (node ${caller.node}, pod ${caller.pod})`,
         `${report.requestsPerVariant} requests per variant, ${report.concurrency} in flight, a new connection per request`,
         "Shares are of answered requests; latency is over answered requests (p99 nearest-rank).",
         "",
-        line(header),
-        ...rows.map(line),
+        ...table(
+            ["variant", "requests", "answered", "errors", "same-zone", "cross-AZ", "same-node", "avg ms", "p99 ms", "answers by zone"],
+            report.variants.map(v => [
+                v.variant, String(v.requests), String(v.answered), String(v.errors), percent(v.sameZoneShare),
+                percent(v.crossAzShare), percent(v.answered > 0 ? v.sameNode / v.answered : undefined),
+                millis(v.averageLatencyMs), millis(v.p99LatencyMs),
+                Object.entries(v.answersByZone).map(([zone, count]) => `${zone}=${count}`).join(" ") || "-",
+            ])),
         "",
+        ...explanations(report),
+        ...costTable(report),
+        "",
+        verdict(report),
     ];
+    return out.join("\n") + "\n";
+}
+
+/** Endpoints before each variant, the dropping and the churn variants' conditions, error kinds. */
+function explanations(report: Report): string[] {
+    const out: string[] = [];
+    const described = report.variants.filter(v => v.endpoints !== undefined);
+    if (described.length > 0) {
+        const nameWidth = Math.max(...described.map(v => v.variant.length));
+        out.push("Ready endpoints of each variant's Service before it was measured (its EndpointSlices):");
+        for (const v of described) out.push(`  ${v.variant.padEnd(nameWidth)}  ${endpointsLine(v.endpoints!, report.caller.zone)}`);
+    }
+    for (const v of report.variants) {
+        if (v.dropsExpected) {
+            out.push(`${v.variant}: expected to drop this pod's requests (no endpoint on this node); `
+                + `${v.dropsExpected.inFlight} in flight, a dropped request waits out its ${v.dropsExpected.timeoutMs} ms timeout.`);
+        }
+        if (v.rollout) out.push(`${v.variant}: ${rolloutLine(v.rollout)}`);
+    }
     for (const v of report.variants) {
         if (v.errorKinds.length > 0) out.push(`errors from ${v.variant}: ${v.errorKinds.join("; ")}`);
     }
-    if (report.eastWestGbPerMonth === undefined) {
-        out.push("Monthly cross-AZ cost: not priced (set traffic.eastWestGbPerMonth on the stack).");
-    } else {
-        out.push(`Monthly cross-AZ cost at ${report.eastWestGbPerMonth} GB/month east-west `
-            + `(GB x cross-AZ share x $${CROSS_AZ_PER_GB_EACH_DIRECTION}/GB x 2 directions):`);
-        const nameWidth = Math.max(...report.variants.map(v => v.variant.length));
-        for (const v of report.variants) out.push(`  ${v.variant.padEnd(nameWidth)}  ${dollars(v.monthlyCrossAzCost).padStart(12)}`);
-    }
-    out.push("");
-    out.push(verdict(report));
-    return out.join("\n") + "\n";
+    return out.length > 0 ? [...out, ""] : out;
+}
+
+function endpointsLine(endpoints: EndpointCounts | { error: string }, zone: string): string {
+    if ("error" in endpoints) return `could not read: ${endpoints.error}`;
+    return `${endpoints.ready} ready, ${endpoints.inCallerZone} in ${zone}, ${endpoints.onCallerNode} on this node, `
+        + `${endpoints.withZoneHints} with zone hints`;
+}
+
+function rolloutLine(rollout: RolloutOutcome): string {
+    const seconds = `${rollout.seconds.toFixed(1)} s`;
+    if ("error" in rollout) return `not measured under churn: ${rollout.error} (after ${seconds}).`;
+    return rollout.rolledOut
+        ? `measured from the restart of Deployment ${rollout.deployment} until it had rolled out, ${seconds}.`
+        : `measured from the restart of Deployment ${rollout.deployment} for ${seconds}; it had not rolled out by then.`;
+}
+
+/** Per variant: requests, in-zone and cross-zone shares, GB/month crossing zones, dollars, reduction against the reference. */
+function costTable(report: Report): string[] {
+    const reference = report.variants.find(v => v.variant === report.reference);
+    const priced = report.eastWestGbPerMonth !== undefined;
+    return [
+        priced
+            ? `Cross-zone traffic at ${report.eastWestGbPerMonth} GB/month east-west `
+            + `(GB x cross-AZ share; $${CROSS_AZ_PER_GB_EACH_DIRECTION}/GB out of one zone and again into the other):`
+            : "Cross-zone traffic: GB and dollars not priced (set traffic.eastWestGbPerMonth on the stack):",
+        ...table(
+            ["variant", "requests", "in-zone", "cross-zone", "GB/month cross-zone", "$/month", `reduction vs ${report.reference ?? "baseline"}`],
+            report.variants.map(v => [
+                v.variant, String(v.requests), percent(v.sameZoneShare), percent(v.crossAzShare),
+                gigabytes(v.monthlyCrossAzGb), dollars(v.monthlyCrossAzCost),
+                v === reference ? "-" : percent(crossAzReduction(reference, v)),
+            ]),
+            "  "),
+    ];
 }
 
 function verdict(report: Report): string {

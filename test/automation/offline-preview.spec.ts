@@ -91,7 +91,7 @@ describe("automation/offline-preview (end to end)", function () {
             start(PROD, prodWithoutExemption, DEV, BAD, DEV_JSON, ...[PROD, DEV_JSON, BAD].map(asNewStack));
         });
 
-        it("prod: the whole platform (network, EKS with services and measurement, Fargate) passes with no violation", async () => {
+        it("prod: the whole platform (network, EKS with services and measurement, Fargate) passes; only the measurement's deliberate misconfigurations are advisories", async () => {
             const run = await preview(...PROD);
             assert.equal(run.code, 0, shows(run));
             const result = json(run);
@@ -101,19 +101,27 @@ describe("automation/offline-preview (end to end)", function () {
                 "crossaz:k8s:CrossAzMeasurement/measurement", "crossaz:k8s:ZonalService/shop-backend",
                 "crossaz:k8s:ZonalService/shop-frontend", "crossaz:lb:AccessLogBucket/access-logs", "crossaz:network:FlowLogs/network-flow-logs", "crossaz:network:Network/network",
             ]);
-            assert.deepEqual(result.violations, []);
+            // The measurement's topology-mode and internalTrafficPolicy: Local variants are there to
+            // show what these policies warn about; neither policy has an exemption list.
+            assert.deepEqual(result.violations.map(v => [v.policy, v.level, v.urn?.split("::").pop()]).sort(), [
+                ["internal-traffic-policy-local", "advisory", "measurement-internal-local"],
+                ["no-deprecated-topology-routing", "advisory", "measurement-topology-mode-auto"],
+            ]);
             // before: the ECS half of north-south has no kube-proxy hop in either layout
             assert.deepEqual(result.cost.totals, { before: 324.89, after: 137.7, optimal: 137.7 }); // endpoints: auto is the optimum
             assert.deepEqual(result.cost.recommendations, []);
         });
 
-        it("prod without the baseline exemption: the measurement's random-routing Service is rejected, priced", async () => {
+        it("prod without the measurement's exemptions: its Services without trafficDistribution are rejected, priced", async () => {
             const run = await preview(...prodWithoutExemption);
             assert.equal(run.code, 1, shows(run));
-            const violations = json(run).violations;
-            assert.deepEqual(violations.map(v => [v.policy, v.level, v.urn?.split("::").pop()]),
-                [["service-traffic-distribution", "mandatory", "measurement-baseline"]]);
-            assert.match(violations[0].message, /Service crossaz-measurement\/zone-echo-baseline has no spec\.trafficDistribution.*10,000 GB\/month of east-west traffic .*\$133\.33\/month/);
+            const violations = json(run).violations.filter(v => v.level === "mandatory");
+            assert.deepEqual(violations.map(v => [v.policy, v.level, v.urn?.split("::").pop()]).sort(), [
+                ["service-traffic-distribution", "mandatory", "measurement-baseline"],
+                ["service-traffic-distribution", "mandatory", "measurement-internal-local"],
+                ["service-traffic-distribution", "mandatory", "measurement-topology-mode-auto"],
+            ]);
+            assert.match(violations.find(v => v.urn?.endsWith("::measurement-baseline"))!.message, /Service crossaz-measurement\/zone-echo-baseline has no spec\.trafficDistribution.*10,000 GB\/month of east-west traffic .*\$133\.33\/month/);
         });
 
         it("dev exits 0 and reports the single NAT gateway and its plain-HTTP ALB as advisory", async () => {

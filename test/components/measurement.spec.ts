@@ -9,6 +9,8 @@ const NAMESPACE = "kubernetes:core/v1:Namespace";
 const SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount";
 const CLUSTER_ROLE = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole";
 const CLUSTER_ROLE_BINDING = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding";
+const ROLE = "kubernetes:rbac.authorization.k8s.io/v1:Role";
+const ROLE_BINDING = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding";
 const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const SERVICE = "kubernetes:core/v1:Service";
@@ -17,10 +19,13 @@ const JOB = "kubernetes:batch/v1:Job";
 const declareMeasurement = (args: Partial<CrossAzMeasurementArgs> = {}) =>
     declare(() => new CrossAzMeasurement("measurement", { zoneCount: 3, requests: 1000, eastWestGbPerMonth: 10_000, ...args }));
 
+/** The three echo Deployments' pod specs, then the Job's. */
 const podSpecs = (resources: Registration[]) => [
-    one(resources, DEPLOYMENT).inputs.spec.template.spec,
+    ...ofType(resources, DEPLOYMENT).map(d => d.inputs.spec.template.spec),
     one(resources, JOB).inputs.spec.template.spec,
 ];
+const deployment = (resources: Registration[], name: string) => ofType(resources, DEPLOYMENT).find(d => d.inputs.metadata.name === name)!;
+const service = (resources: Registration[], name: string) => ofType(resources, SERVICE).find(s => s.inputs.metadata.name === name)!;
 const envOf = (container: any) => Object.fromEntries(container.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
 
 describe("CrossAzMeasurement", () => {
@@ -28,23 +33,35 @@ describe("CrossAzMeasurement", () => {
         const { resources } = await declareMeasurement();
         assert.equal(ofType(resources, "crossaz:k8s:CrossAzMeasurement").length, 1);
         assert.equal(one(resources, NAMESPACE).inputs.metadata.name, "crossaz-measurement");
-        for (const type of [SERVICE_ACCOUNT, CONFIG_MAP, DEPLOYMENT, SERVICE, JOB]) {
+        for (const type of [SERVICE_ACCOUNT, ROLE, ROLE_BINDING, CONFIG_MAP, DEPLOYMENT, SERVICE, JOB]) {
             for (const r of ofType(resources, type)) assert.equal(r.inputs.metadata.namespace, "crossaz-measurement", `${type} ${r.name}`);
         }
     });
 
     describe("RBAC", () => {
-        it("grants only get on nodes, through a ClusterRole bound to the measurement's ServiceAccount", async () => {
+        it("lets the echo pods and the measurer get nodes (their zone), through one ClusterRole, and nothing else cluster-wide", async () => {
             const { resources } = await declareMeasurement();
             const role = one(resources, CLUSTER_ROLE);
             assert.deepEqual(role.inputs.rules, [{ apiGroups: [""], resources: ["nodes"], verbs: ["get"] }]);
             const binding = one(resources, CLUSTER_ROLE_BINDING);
-            const account = one(resources, SERVICE_ACCOUNT);
             assert.deepEqual(binding.inputs.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.inputs.metadata.name });
-            assert.deepEqual(binding.inputs.subjects, [{ kind: "ServiceAccount", name: account.inputs.metadata.name, namespace: "crossaz-measurement" }]);
-            assert.equal(ofType(resources, "kubernetes:rbac.authorization.k8s.io/v1:Role").length, 0);
-            assert.equal(ofType(resources, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").length, 0);
-            for (const spec of podSpecs(resources)) assert.equal(spec.serviceAccountName, account.inputs.metadata.name);
+            assert.deepEqual(binding.inputs.subjects, ["zone-reader", "measurer"].map(name => ({ kind: "ServiceAccount", name, namespace: "crossaz-measurement" })));
+            assert.deepEqual(ofType(resources, SERVICE_ACCOUNT).map(a => a.inputs.metadata.name).sort(), ["measurer", "zone-reader"]);
+        });
+
+        it("lets only the measurer list EndpointSlices and get and patch the one rolling Deployment, in its namespace", async () => {
+            const { resources } = await declareMeasurement();
+            const role = one(resources, ROLE);
+            assert.deepEqual(role.inputs.rules, [
+                { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["list"] },
+                { apiGroups: ["apps"], resources: ["deployments"], resourceNames: ["zone-echo-rolling"], verbs: ["get", "patch"] },
+            ]);
+            const binding = one(resources, ROLE_BINDING);
+            assert.deepEqual(binding.inputs.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.inputs.metadata.name });
+            assert.deepEqual(binding.inputs.subjects, [{ kind: "ServiceAccount", name: "measurer", namespace: "crossaz-measurement" }]);
+            assert.equal(deployment(resources, "zone-echo-rolling").inputs.metadata.name, "zone-echo-rolling", "the name the Role allows");
+            const specs = podSpecs(resources); // the echo Deployments', then the Job's
+            assert.deepEqual(specs.map(spec => spec.serviceAccountName), ["zone-reader", "zone-reader", "zone-reader", "measurer"]);
         });
 
         it("names cluster-scoped RBAC after the namespace, so two measurements do not collide", async () => {
@@ -59,7 +76,8 @@ describe("CrossAzMeasurement", () => {
             const { resources } = await declareMeasurement();
             const data: Record<string, string> = one(resources, CONFIG_MAP).inputs.data;
             assert.deepEqual(Object.keys(data).sort(), [
-                "components.measurement.measurer.js", "components.measurement.placement.js", "components.measurement.report.js",
+                "components.measurement.endpoints.js", "components.measurement.kube-api.js", "components.measurement.measurer.js",
+                "components.measurement.placement.js", "components.measurement.report.js", "components.measurement.rollout.js",
                 "components.measurement.zone-echo.js", "policies.lib.cost-model.js", "policies.lib.prices.js",
             ]);
             for (const [key, javascript] of Object.entries(data)) {
@@ -100,41 +118,49 @@ describe("CrossAzMeasurement", () => {
         });
     });
 
-    it("spreads two zone-echo pods per zone with the shared zone-spread rules and a readiness probe", async () => {
+    it("spreads each echo Deployment over the zones with the shared zone-spread rules: two pods per zone, one for internal-local", async () => {
         const { resources } = await declareMeasurement({ zoneCount: 3 });
-        const deployment = one(resources, DEPLOYMENT);
-        const labels = deployment.inputs.spec.selector.matchLabels;
-        assert.equal(deployment.inputs.metadata.name, "zone-echo");
-        assert.equal(deployment.inputs.spec.replicas, 6);
-        assert.deepEqual(deployment.inputs.spec.template.metadata.labels, labels);
-        assert.deepEqual(deployment.inputs.spec.template.spec.topologySpreadConstraints, zoneSpreadConstraints(labels, 3));
-        const [container] = deployment.inputs.spec.template.spec.containers;
-        assert.equal(container.image, "node:24.21.0-alpine");
-        assert.deepEqual(container.readinessProbe.httpGet, { path: "/", port: "http" });
-        assert.deepEqual(container.ports, [{ name: "http", containerPort: 8080 }]);
-        assert.deepEqual(envOf(container), {
-            PORT: "8080",
-            NODE_NAME: { fieldRef: { fieldPath: "spec.nodeName" } },
-            POD_NAME: { fieldRef: { fieldPath: "metadata.name" } },
-            POD_IP: { fieldRef: { fieldPath: "status.podIP" } },
-        });
-        assert.equal(envOf(container).CROSSAZ_ZONE_OVERRIDE, undefined);
+        assert.deepEqual(Object.fromEntries(ofType(resources, DEPLOYMENT).map(d => [d.inputs.metadata.name, d.inputs.spec.replicas])),
+            { "zone-echo": 6, "zone-echo-local": 3, "zone-echo-rolling": 6 });
+        for (const echo of ofType(resources, DEPLOYMENT)) {
+            const labels = echo.inputs.spec.selector.matchLabels;
+            assert.equal(labels["app.kubernetes.io/name"], echo.inputs.metadata.name);
+            assert.deepEqual(echo.inputs.spec.template.metadata.labels, labels);
+            assert.deepEqual(echo.inputs.spec.template.spec.topologySpreadConstraints, zoneSpreadConstraints(labels, 3));
+            const [container] = echo.inputs.spec.template.spec.containers;
+            assert.equal(container.image, "node:24.21.0-alpine");
+            assert.deepEqual(container.readinessProbe.httpGet, { path: "/", port: "http" });
+            assert.deepEqual(container.ports, [{ name: "http", containerPort: 8080 }]);
+            assert.deepEqual(container.lifecycle, { preStop: { sleep: { seconds: 5 } } }, "answers while kube-proxy takes it out of the endpoints");
+            assert.deepEqual(envOf(container), {
+                PORT: "8080",
+                NODE_NAME: { fieldRef: { fieldPath: "spec.nodeName" } },
+                POD_NAME: { fieldRef: { fieldPath: "metadata.name" } },
+                POD_IP: { fieldRef: { fieldPath: "status.podIP" } },
+            });
+        }
     });
 
-    it("declares one Service per routing variant over the same pods; only the baseline lacks trafficDistribution", async () => {
+    it("declares one Service per routing variant; baseline, topology-mode-auto and internal-local lack trafficDistribution on purpose", async () => {
         const { resources } = await declareMeasurement();
-        const podLabels = one(resources, DEPLOYMENT).inputs.spec.template.metadata.labels;
         const services = ofType(resources, SERVICE);
-        assert.deepEqual(services.map(s => [s.inputs.metadata.name, s.inputs.spec.trafficDistribution]), [
-            ["zone-echo-baseline", undefined],
-            ["zone-echo-prefer-same-zone", "PreferSameZone"],
-            ["zone-echo-prefer-same-node", "PreferSameNode"],
-        ]);
+        const backend = (s: Registration) => s.inputs.spec.selector["app.kubernetes.io/name"];
+        // Keyed by name: the mocks see the registrations in no set order.
+        assert.deepEqual(Object.fromEntries(services.map(s => [s.inputs.metadata.name, [backend(s), s.inputs.spec.trafficDistribution,
+            s.inputs.spec.internalTrafficPolicy, s.inputs.metadata.annotations]])), {
+            "zone-echo-baseline": ["zone-echo", undefined, undefined, undefined],
+            "zone-echo-prefer-same-zone": ["zone-echo", "PreferSameZone", undefined, undefined],
+            "zone-echo-prefer-same-node": ["zone-echo", "PreferSameNode", undefined, undefined],
+            "zone-echo-topology-mode-auto": ["zone-echo", undefined, undefined, { "service.kubernetes.io/topology-mode": "Auto" }],
+            "zone-echo-internal-local": ["zone-echo-local", undefined, "Local", undefined],
+            "zone-echo-prefer-same-zone-rolling": ["zone-echo-rolling", "PreferSameZone", undefined, undefined],
+        });
         for (const s of services) {
             assert.equal(s.inputs.spec.type, "ClusterIP");
-            assert.deepEqual(s.inputs.spec.selector, podLabels);
+            assert.deepEqual(s.inputs.spec.selector, deployment(resources, backend(s)).inputs.spec.template.metadata.labels);
             assert.deepEqual(s.inputs.spec.ports, [{ name: "http", port: 80, targetPort: "http" }]);
         }
+        assert.equal(service(resources, "zone-echo-baseline").inputs.metadata.labels["crossaz.dev/routing-variant"], "baseline");
     });
 
     describe("the measuring Job", () => {
@@ -147,15 +173,38 @@ describe("CrossAzMeasurement", () => {
             assert.equal(job.inputs.spec.ttlSecondsAfterFinished, 86_400);
             assert.equal(job.inputs.spec.template.spec.restartPolicy, "Never");
             const env = envOf(job.inputs.spec.template.spec.containers[0]);
-            assert.equal(env.TARGETS, [
-                "baseline=http://zone-echo-baseline.crossaz-measurement.svc:80",
-                "prefer-same-zone=http://zone-echo-prefer-same-zone.crossaz-measurement.svc:80",
-                "prefer-same-node=http://zone-echo-prefer-same-node.crossaz-measurement.svc:80",
-            ].join(","));
+            const variants = ["baseline", "prefer-same-zone", "prefer-same-node", "topology-mode-auto", "internal-local", "prefer-same-zone-rolling"];
+            assert.equal(env.TARGETS, variants.map(v => `${v}=http://zone-echo-${v}.crossaz-measurement.svc:80`).join(","));
+            assert.equal(env.SERVICES, variants.map(v => `${v}=zone-echo-${v}`).join(","));
             assert.equal(env.REQUESTS, "2500");
+            assert.equal(env.REQUEST_TIMEOUT_MS, "1000");
             assert.equal(env.EAST_WEST_GB_PER_MONTH, "10000");
             assert.deepEqual(env.NODE_NAME, { fieldRef: { fieldPath: "spec.nodeName" } });
+            assert.deepEqual(env.POD_NAMESPACE, { fieldRef: { fieldPath: "metadata.namespace" } });
             assert.equal(env.CROSSAZ_ZONE_OVERRIDE, undefined);
+            assert.equal(env.CROSSAZ_SERVICE_ACCOUNT_DIR, undefined);
+        });
+
+        it("restarts the rolling Deployment behind prefer-same-zone-rolling and expects internal-local to drop its requests", async () => {
+            const { resources } = await declareMeasurement();
+            const env = envOf(one(resources, JOB).inputs.spec.template.spec.containers[0]);
+            assert.equal(env.ROLLING, "prefer-same-zone-rolling=zone-echo-rolling");
+            assert.equal(env.EXPECT_DROPS, "internal-local");
+            assert.equal(service(resources, "zone-echo-prefer-same-zone-rolling").inputs.spec.selector["app.kubernetes.io/name"], "zone-echo-rolling");
+        });
+
+        it("never runs on a node with an internal-local pod, and prefers one with a zone-echo pod; internal-local's pods prefer other nodes", async () => {
+            const { resources } = await declareMeasurement();
+            const onNodeOf = (name: string) => ({ labelSelector: { matchLabels: deployment(resources, name).inputs.spec.selector.matchLabels }, topologyKey: "kubernetes.io/hostname" });
+            assert.deepEqual(one(resources, JOB).inputs.spec.template.spec.affinity, {
+                podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [onNodeOf("zone-echo-local")] },
+                podAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: onNodeOf("zone-echo") }] },
+            });
+            assert.deepEqual(deployment(resources, "zone-echo-local").inputs.spec.template.spec.affinity, {
+                podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: onNodeOf("zone-echo") }] },
+            });
+            for (const name of ["zone-echo", "zone-echo-rolling"]) assert.equal(deployment(resources, name).inputs.spec.template.spec.affinity, undefined, name);
+            assert.equal(service(resources, "zone-echo-internal-local").inputs.spec.internalTrafficPolicy, "Local");
         });
 
         it("leaves the report unpriced when no east-west volume is given", async () => {

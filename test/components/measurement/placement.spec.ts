@@ -7,7 +7,8 @@ import { readFileSync } from "node:fs";
 import { createServer, Server } from "node:https";
 import { AddressInfo } from "node:net";
 import * as path from "node:path";
-import { ApiServer, lookUpPlacement, nodeZone } from "../../../components/measurement/placement";
+import { ApiServer } from "../../../components/measurement/kube-api";
+import { lookUpPlacement, nodeZone } from "../../../components/measurement/placement";
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, "fixtures", name));
 
