@@ -43,7 +43,7 @@ export function exitCode(result: PreviewResult): 0 | 1 {
 export function humanReport(result: PreviewResult, diff?: CostDiff): string {
     const out: string[] = [];
     const asNew = result.newStack ? " as a new stack (no ids or computed outputs yet)" : "";
-    out.push(`Offline preview of stack ${result.stack}${asNew} with policy pack ${result.packName}`, "");
+    out.push(`Offline preview of stack ${result.stack}${asNew} with policy pack ${result.pack.name}@${result.pack.version}`, "");
 
     const byType = new Map<string, number>();
     for (const r of result.resources) byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
