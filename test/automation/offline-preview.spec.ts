@@ -116,10 +116,13 @@ describe("automation/offline-preview (end to end)", function () {
             assert.match(violations[0].message, /Service crossaz-measurement\/zone-echo-baseline has no spec\.trafficDistribution.*10,000 GB\/month of east-west traffic .*\$133\.33\/month/);
         });
 
-        it("dev exits 0 and reports the single NAT gateway as advisory", async () => {
+        it("dev exits 0 and reports the single NAT gateway as advisory, with the fix and the component line that declared the subnet", async () => {
             const run = await preview(...DEV);
             assert.equal(run.code, 0, shows(run));
-            assert.match(run.stdout, /nat-gateway-per-az\n\s+\[advisory\]/);
+            const finding = /^ {2}\[advisory\] nat-gateway-per-az {2}aws:ec2\/subnet:Subnet::network-private-us-east-1b {2}components\/network\.ts:(\d+)\n {6}Subnet .*\n {6}fix: give us-east-1b its own NAT gateway \(network\.natGateways: perAz\) and route this subnet's table to it\.$/m;
+            const line = Number(finding.exec(run.stdout)?.[1]);
+            assert.ok(line > 0, run.stdout);
+            assert.match(readFileSync(path.join(ROOT, "components", "network.ts"), "utf8").split("\n")[line - 1], /new aws\.ec2\.Subnet\(/);
             assert.match(run.stdout, /^PASS: 0 mandatory/m);
         });
 
@@ -289,11 +292,15 @@ describe("automation/offline-preview (end to end)", function () {
             assert.equal(printed.stderr, "hello from the program\n");
         });
 
-        it("human output: resources by type, violations by policy, the cost table with formula inputs, a verdict", async () => {
+        it("human output: findings with where the program declared them, then the cost table with formula inputs, resources by type, a verdict", async () => {
             const run = await preview(...BAD);
             assert.equal(run.code, 1, shows(run));
+            const sections = ["Findings (6)", "Cost report (", "Resources (27)", "FAIL: 4 mandatory, 2 advisory, 0 remediated (exit 1)"].map(heading => run.stdout.indexOf(`\n${heading}`));
+            assert.ok(sections.every((at, i) => at > 0 && (i === 0 || at > sections[i - 1])), `${sections}\n${run.stdout}`);
+            assert.match(run.stdout, /^ {2}\[mandatory\] nat-in-route-az {2}aws:ec2\/route:Route::bad-private-us-east-1b-default {2}index\.ts:24\n {6}route bad-private-us-east-1b-default in us-east-1b uses NAT bad-nat in us-east-1a\.$/m);
+            assert.match(run.stdout, /^ {2}\[mandatory\] service-zone-routing {2}kubernetes:core\/v1:Service::orders {2}index\.ts:37$/m, "a YAML manifest's object: the line of its ConfigFile");
+            assert.match(run.stdout, /^ {2}\[advisory\] east-west-price {2}stack$/m, "a stack-wide finding has no position");
             assert.match(run.stdout, /^ {2}aws:ec2\/subnet:Subnet +4$/m);
-            assert.match(run.stdout, /^ {2}nat-in-route-az\n {4}\[mandatory\] aws:ec2\/route:Route::bad-private-us-east-1b-default$/m);
             assert.match(run.stdout, /^ {2}nat-cross-az +\$8\.00 +\$8\.00 +before: 600 GB through NAT x 2\/3 AZs without own NAT x \$0\.02$/m);
             assert.match(run.stdout.trimEnd(), /\nFAIL: 4 mandatory, 2 advisory, 0 remediated \(exit 1\)$/);
         });
