@@ -1,51 +1,43 @@
-// CLI: npm run ci -- preview|up --stack dev [--stack prod ...] [--parallel N] [--summary FILE] [--json]
+// CLI: npm run ci -- preview|up --stack NAME [--stack NAME ...] [flags]   (--help lists them: commands.ts)
 import { existsSync, appendFileSync } from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { MissingCliError, Operation, exitCode, runStacks } from "./ci-driver";
 import { summaryJson, summaryMarkdown } from "./ci-summary";
+import { CI } from "./commands";
+import { UsageError, helpText, parseCommand } from "./flags";
 import { openStack } from "./open-stack";
 import { stacksIn } from "./preview/project";
 
 const projectRoot = path.resolve(__dirname, "..");
-const usage = "usage: npm run ci -- preview|up --stack NAME [--stack NAME ...] [--parallel N] [--summary FILE] [--json]";
 
 function usageError(message: string): never {
-    process.stderr.write(`${message}\n${usage}\n`);
+    process.stderr.write(`${message}\n`);
     process.exit(2);
 }
 
 async function main(): Promise<number> {
     let parsed;
     try {
-        parsed = parseArgs({
-            allowPositionals: true,
-            options: {
-                stack: { type: "string", multiple: true },
-                parallel: { type: "string", default: "1" },
-                summary: { type: "string" },
-                json: { type: "boolean", default: false },
-            },
-        });
+        parsed = parseCommand(CI, process.argv.slice(2));
     } catch (err) {
-        usageError((err as Error).message);
+        if (err instanceof UsageError) usageError(err.message);
+        throw err;
     }
-    const { values, positionals } = parsed;
-    const operation = positionals[0];
-    if (positionals.length !== 1 || (operation !== "preview" && operation !== "up")) {
-        usageError(`operation must be preview|up, got ${positionals.join(" ") || "nothing"}`);
+    if (parsed.help) {
+        process.stdout.write(helpText(CI) + "\n");
+        return 0;
     }
-    if (!values.stack?.length) usageError("--stack is required");
+    const { values } = parsed;
+    const operation = parsed.positional as Operation;
     // A mistyped stack would otherwise be created and deployed with every default.
     const missing = values.stack.filter(stack => !existsSync(path.join(projectRoot, `Pulumi.${stack}.yaml`)));
     if (missing.length > 0) {
         usageError(`${missing.map(stack => `--stack ${stack} has no Pulumi.${stack}.yaml`).join("; ")} in ${projectRoot} (stacks here: ${stacksIn(projectRoot).join(", ") || "none"})`);
     }
-    if (!/^[1-9][0-9]*$/.test(values.parallel)) usageError(`--parallel must be a positive integer, got ${values.parallel}`);
     const parallel = Number(values.parallel);
 
     const reports = await runStacks({
-        operation: operation as Operation,
+        operation,
         stacks: values.stack,
         parallel,
         // The program goes through the language host of the `pulumi` on PATH, or runs inline when that CLI has none.

@@ -1,67 +1,56 @@
 /**
- * npm run preview:offline -- [--stack dev] [--program DIR] [--policy-pack-config FILE] [--traffic FILE] [--compare-to FILE] [--new-stack] [--json] [--timeout SECONDS] [--policy-timeout SECONDS]
+ * npm run preview:offline -- [flags]   (npm run preview:offline -- --help lists them: commands.ts)
  *
  * Runs a Pulumi program under the mock runtime and the cross-az-guardrails pack over it, the way
  * `pulumi preview --policy-pack policies` would, with no cloud account. Exit 0: no mandatory
  * violation; 1: mandatory violations; 2: usage, config or program error (one line on stderr).
  * --new-stack previews as for a stack with nothing deployed: every id and computed output unknown.
- * --timeout bounds the program's run (default 120 s), --policy-timeout each policy pack call
- * (default 60 s): past either, exit 2 naming the program, or the policy and the resource.
+ * --timeout bounds the program's run, --policy-timeout each policy pack call: past either, exit 2
+ * naming the program, or the policy and the resource that did not finish.
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
+import { OFFLINE_PREVIEW, formatOf } from "./commands";
+import { helpText, parseCommand } from "./flags";
 import { PreviewError, oneLine } from "./preview/errors";
-import { costDiff, exitCode, humanReport, jsonReport } from "./preview/report";
-import { DEFAULT_POLICY_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS, PROJECT_ROOT, runOfflinePreview } from "./preview/run-preview";
-
-const USAGE = "usage: npm run preview:offline -- [--stack dev] [--program DIR] [--policy-pack-config FILE] [--traffic FILE] [--compare-to FILE] [--new-stack] [--json] [--timeout SECONDS] [--policy-timeout SECONDS]";
+import { markdownReport } from "./preview/markdown";
+import { colourFor, costDiff, exitCode, humanReport, jsonReport } from "./preview/report";
+import { runOfflinePreview } from "./preview/run-preview";
+import { sarifReport } from "./preview/sarif";
 
 async function main(argv: string[]): Promise<number> {
-    let values;
-    try {
-        ({ values } = parseArgs({
-            args: argv,
-            options: {
-                stack: { type: "string", multiple: true, default: ["dev"] },
-                program: { type: "string", default: PROJECT_ROOT },
-                "policy-pack-config": { type: "string" },
-                traffic: { type: "string" },
-                "compare-to": { type: "string" },
-                "policy-pack": { type: "string", default: path.join(PROJECT_ROOT, "policies") },
-                "new-stack": { type: "boolean", default: false },
-                json: { type: "boolean", default: false },
-                timeout: { type: "string", default: String(DEFAULT_TIMEOUT_SECONDS) },
-                "policy-timeout": { type: "string", default: String(DEFAULT_POLICY_TIMEOUT_SECONDS) },
-            },
-            strict: true,
-            allowPositionals: false,
-        }));
-    } catch (error) {
-        throw new PreviewError(`${oneLine(error)}; ${USAGE}`);
+    const parsed = parseCommand(OFFLINE_PREVIEW, argv);
+    if (parsed.help) {
+        await write(helpText(OFFLINE_PREVIEW) + "\n");
+        return 0;
     }
-    if (values.stack.length > 1) throw new PreviewError(`--stack given ${values.stack.length} times (${values.stack.join(", ")}): one preview runs one stack; ${USAGE}`);
-    const seconds = (flag: "timeout" | "policy-timeout") => {
-        if (!/^[1-9][0-9]*$/.test(values[flag])) throw new PreviewError(`--${flag} must be a whole number of seconds, 1 or more, got ${JSON.stringify(values[flag])}; ${USAGE}`);
-        return Number(values[flag]);
-    };
+    const { values } = parsed;
+    const format = formatOf(values);
     const absolute = (p: string | undefined) => p === undefined ? undefined : path.resolve(p);
     const base = values["compare-to"] === undefined ? undefined : readBaseReport(values["compare-to"]);
     const result = await runOfflinePreview({
-        stack: values.stack[0],
-        programDir: absolute(values.program)!,
-        packDir: absolute(values["policy-pack"])!,
+        stack: values.stack,
+        programDir: path.resolve(values.program),
+        packDir: path.resolve(values["policy-pack"]),
         policyPackConfig: absolute(values["policy-pack-config"]),
         newStack: values["new-stack"],
         trafficFile: absolute(values.traffic),
-        timeoutSeconds: seconds("timeout"),
-        policyTimeoutSeconds: seconds("policy-timeout"),
+        timeoutSeconds: Number(values.timeout),
+        policyTimeoutSeconds: Number(values["policy-timeout"]),
     });
     const diff = base && costDiff(result, base);
-    const report = (values.json ? jsonReport(result, diff) : humanReport(result, diff)) + "\n";
-    await new Promise(flushed => process.stdout.write(report, flushed)); // all of it, before process.exit
+    const report = {
+        human: () => humanReport(result, diff, { colour: colourFor(process.stdout) }),
+        json: () => jsonReport(result, diff),
+        sarif: () => sarifReport(result),
+        markdown: () => markdownReport(result, diff),
+    }[format]();
+    await write(report + "\n");
     return exitCode(result);
 }
+
+/** Writes all of it to stdout before the process exits. */
+const write = (text: string) => new Promise(flushed => process.stdout.write(text, flushed));
 
 /** An earlier `--json` report to compare costs with: its cost lines and total "after". */
 function readBaseReport(file: string): Parameters<typeof costDiff>[1] {

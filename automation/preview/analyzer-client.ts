@@ -18,6 +18,7 @@ export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disable
 
 export interface PolicyInfo {
     name: string;
+    description: string;
     kind: "resource" | "stack";
     enforcementLevel: EnforcementLevel;
     /** JSON-schema properties and required keys of the policy's config, if it takes any. */
@@ -127,6 +128,7 @@ export class PolicyPackClient {
                 const schema = p.getConfigschema();
                 return {
                     name: p.getName(),
+                    description: p.getDescription(),
                     kind: p.getPolicyType() === analyzerProto.PolicyType.POLICY_TYPE_STACK ? "stack" : "resource",
                     enforcementLevel: LEVELS[p.getEnforcementlevel()],
                     configSchema: schema && {

@@ -8,16 +8,17 @@ import { parse as parseYaml } from "yaml";
 import { cents, COST_LINE_ITEMS, CostLayout, CostLineItem, defaultLayout, estimateMonthlyCost, trafficProfile, TrafficProfile } from "../../policies/lib/cost-model";
 import { PRICE_REGION } from "../../policies/lib/prices";
 import { ConfigError, PROJECT, parseStackConfig } from "../../components/config";
-import { AnalyzedResource, PolicyCallTimeout, PolicyPackClient } from "./analyzer-client";
+import { AnalyzedResource, PackInfo, PolicyCallTimeout, PolicyPackClient } from "./analyzer-client";
 import { withDeadline } from "./deadline";
 import { explainTimeout } from "./hung-policy";
+import { DEFAULT_POLICY_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS } from "./limits";
 import { cheapestEndpointLayout, describeEndpointChange, withEndpointChange } from "../../policies/lib/endpoint-economics";
 import { costLayoutFromGraph } from "./cost-layout";
 import { PreviewError } from "./errors";
 import { readPolicyPackConfig, resolvePolicyConfig } from "./policy-config";
 import { StackSettings, loadStackSettings } from "./project";
 import { analyzerProperties, policyViewProperties, reportedProperties } from "./properties";
-import { RegisteredResource, runProgram } from "./run-program";
+import { RegisteredResource, SourcePosition, runProgram } from "./run-program";
 
 export interface PreviewOptions {
     stack: string;
@@ -37,9 +38,6 @@ export interface PreviewOptions {
     policyTimeoutSeconds?: number;
 }
 
-/** Generous: prod's program takes 3-8 s here, its slowest pack call (AnalyzeStack) under one. */
-export const DEFAULT_TIMEOUT_SECONDS = 120;
-export const DEFAULT_POLICY_TIMEOUT_SECONDS = 60;
 
 export type ViolationLevel = "mandatory" | "advisory" | "remediated";
 
@@ -59,7 +57,12 @@ export interface PreviewResult {
     costFormulas: Record<CostLineItem, { before: string; after: string }>;
     /** Remote components: one opaque resource each, their children unchecked. */
     remoteComponents: { urn: string; type: string }[];
-    packName: string;
+    /** The pack that checked it, with its policies (name, description, level by default). */
+    pack: Pick<PackInfo, "name" | "version" | "policies">;
+    /** The program's directory (real path): source positions are in its files. */
+    programDir: string;
+    /** Where the program declared each resource, by URN, when known (run-program's sourcePositionOf). */
+    sources: Record<string, SourcePosition>;
     /** Ran as the first preview of a stack with nothing deployed. */
     newStack: boolean;
     notes: string[];
@@ -111,7 +114,9 @@ export async function runOfflinePreview(options: PreviewOptions): Promise<Previe
             cost: cost.report,
             costFormulas: cost.formulas,
             remoteComponents: run.resources.filter(r => r.remote).map(r => ({ urn: r.urn, type: r.type })),
-            packName: `${info.name}@${info.version}`,
+            pack: { name: info.name, version: info.version, policies: info.policies },
+            programDir: stack.programDir,
+            sources: Object.fromEntries(run.resources.flatMap(r => r.source ? [[r.urn, r.source]] : [])),
             newStack: options.newStack ?? false,
             notes: [...run.notes, ...traffic.notes, ...(traffic.section ? [] : [`no traffic given (${stack.project}:traffic in Pulumi.${stack.stack}.yaml, or --traffic FILE): traffic lines are $0`]), ...cost.notes, ...priceRegionNote(stack)],
         };

@@ -8,6 +8,7 @@
  */
 import Module from "node:module";
 import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { PreviewError, oneLine } from "./errors";
@@ -34,7 +35,12 @@ export interface RegisteredResource {
     propertyDependencies: Record<string, string[]>;
     /** URN of its explicit provider (a `pulumi:providers:*` resource also recorded here), if it has one. */
     providerUrn?: string;
+    /** Where the program declared it (sourcePositionOf), when known. */
+    source?: SourcePosition;
 }
+
+/** A position in a program file: the absolute path and its 1-based line and column. */
+export interface SourcePosition { file: string; line: number; column: number }
 
 export interface ProgramRun {
     resources: RegisteredResource[];
@@ -46,7 +52,10 @@ export interface ProgramRun {
 const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
+interface ProtoPosition { getUri(): string; getLine(): number; getColumn(): number }
 interface MonitorRequest {
+    getSourceposition(): ProtoPosition | undefined;
+    getStacktrace(): { getFramesList(): { getPc(): ProtoPosition | undefined }[] } | undefined;
     getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getRemote(): boolean; getProvider(): string;
     getDependenciesList(): string[]; getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
     getPropertydependenciesMap(): { forEach(f: (value: { getUrnsList(): string[] }, key: string) => void): void };
@@ -72,7 +81,7 @@ export async function runProgram(stack: StackSettings, options: { newStack?: boo
     process.chdir(stack.programDir); // programs read files (YAML manifests) relative to their project, as under `pulumi`
     pulumi.runtime.setAllConfig(stack.config, stack.secretKeys);
     await pulumi.runtime.setMocks(mocks, stack.project, stack.stack, true);
-    recordRegistrations(settings.getMonitor() as unknown as MockMonitorInternals, resources);
+    recordRegistrations(settings.getMonitor() as unknown as MockMonitorInternals, resources, stack.programDir);
     const restoreResolution = resolveFromProjectAsFallback(stack.programDir);
     const restoreProcess = isolateFromProcess();
 
@@ -107,8 +116,8 @@ export async function runModule(exported: any): Promise<Record<string, unknown> 
     return typeof exported === "function" ? await exported() : exported;
 }
 
-/** Wraps the mock monitor so every successful registration is recorded with its request's graph facts. */
-function recordRegistrations(monitor: MockMonitorInternals, into: RegisteredResource[]): void {
+/** Wraps the mock monitor so every successful registration is recorded with its request's graph facts and source position. */
+function recordRegistrations(monitor: MockMonitorInternals, into: RegisteredResource[], programDir: string): void {
     const originalNewUrn = monitor.newUrn.bind(monitor);
     // The engine leaves the root stack out of its children's qualified type; the mock monitor does not.
     monitor.newUrn = (parent, type, name) =>
@@ -119,11 +128,12 @@ function recordRegistrations(monitor: MockMonitorInternals, into: RegisteredReso
         if (!error && response) {
             const propertyDependencies: Record<string, string[]> = {};
             request.getPropertydependenciesMap().forEach((value, key) => { propertyDependencies[key] = value.getUrnsList(); });
+            const parent = request.getParent() || undefined;
             into.push({
                 urn: response.getUrn(),
                 type: request.getType(),
                 name: request.getName(),
-                parent: request.getParent() || undefined,
+                parent,
                 custom: request.getCustom(),
                 remote: request.getRemote(),
                 id: request.getCustom() ? response.getId() || undefined : undefined,
@@ -132,10 +142,36 @@ function recordRegistrations(monitor: MockMonitorInternals, into: RegisteredReso
                 dependencies: request.getDependenciesList(),
                 propertyDependencies,
                 providerUrn: providerUrnOf(request.getProvider()),
+                source: sourcePositionOf(request, programDir) ?? into.find(r => r.urn === parent)?.source,
             });
         }
         callback(error, response);
     });
+}
+
+/** This tool's own files: the runtime's frames run through them (runInPulumiStack), they are not the program's. */
+const TOOL_DIR = path.join(PROJECT_ROOT, "automation");
+
+/**
+ * Where the program declared a resource: the first frame of the registration's stack trace that is
+ * the program's own code (in its directory, outside node_modules and this tool). The SDK's
+ * sourcePosition is that trace's first frame, the caller of the resource's constructor; a
+ * resource a library declares (a YAML manifest's objects, an awsx child) has a later frame, or
+ * none when the library built it in a callback (then its parent's position stands for it).
+ * Both come from the constructor's `new Error().stack`: frames without "(file:line:column)" give
+ * none, and lines are the TypeScript ones because tsx enables source maps.
+ */
+function sourcePositionOf(request: MonitorRequest, programDir: string): SourcePosition | undefined {
+    const frames = request.getStacktrace()?.getFramesList().map(frame => frame.getPc()) ?? [request.getSourceposition()];
+    for (const position of frames) {
+        if (!position?.getUri().startsWith("file:")) continue;
+        const file = fileURLToPath(position.getUri());
+        const inside = (dir: string) => file.startsWith(dir + path.sep);
+        if (inside(programDir) && !inside(TOOL_DIR) && !file.split(path.sep).includes("node_modules")) {
+            return { file, line: position.getLine(), column: position.getColumn() };
+        }
+    }
+    return undefined;
 }
 
 /**

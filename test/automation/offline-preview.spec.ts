@@ -10,7 +10,10 @@
  * `before` (two at a time) and its tests await the run they read: the same arguments run once.
  */
 import assert from "node:assert/strict";
+import type { Log } from "sarif";
+import { allPolicies } from "../../policies/rules";
 import { npmRun, Run } from "../helpers/npm-run";
+import { assertSarifShape } from "../helpers/sarif-shape";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -30,15 +33,20 @@ const runs = new Map<string, Promise<Run>>();
 let running = 0;
 const waiting: (() => void)[] = [];
 
-/** `npm run preview:offline -- ...args` as a user runs it; started once per argument list. */
-function preview(...args: string[]): Promise<Run> {
-    const key = JSON.stringify(args);
-    if (!runs.has(key)) runs.set(key, limited(() => spawnPreview(args)));
+/** `npm run preview:offline -- ...args` as a user runs it, stdout a pipe and no colour variables set; started once per argument list. */
+const preview = (...args: string[]) => previewWith({}, ...args);
+
+/** The same with these environment variables (NO_COLOR, FORCE_COLOR) set. */
+function previewWith(env: Record<string, string>, ...args: string[]): Promise<Run> {
+    const key = JSON.stringify([env, args]);
+    if (!runs.has(key)) runs.set(key, limited(() => spawnPreview(args, env)));
     return runs.get(key)!;
 }
 
-/** Starts every run in the list without waiting for them (a describe block's `before`). */
-const start = (...argLists: string[][]) => { for (const args of argLists) preview(...args).catch(() => undefined); };
+/** Starts every run in the list without waiting for them (a describe block's `before`): argument lists, or runs to start. */
+const start = (...runs: (string[] | (() => Promise<Run>))[]) => {
+    for (const run of runs) (typeof run === "function" ? run() : preview(...run)).catch(() => undefined);
+};
 
 async function limited<T>(task: () => Promise<T>): Promise<T> {
     if (running < CONCURRENT_RUNS) running++;
@@ -52,7 +60,10 @@ async function limited<T>(task: () => Promise<T>): Promise<T> {
     }
 }
 
-const spawnPreview = (args: string[]) => npmRun("preview:offline", args);
+function spawnPreview(args: string[], env: Record<string, string>): Promise<Run> {
+    const { NO_COLOR, FORCE_COLOR, ...inherited } = process.env;
+    return npmRun("preview:offline", args, { env: { ...inherited, ...env } });
+}
 
 interface PreviewJson {
     schemaVersion: number;
@@ -80,6 +91,8 @@ describe("automation/offline-preview (end to end)", function () {
         const DEV = ["--stack", "dev"];
         const BAD = ["--stack", "ci", "--program", BAD_LAYOUT, "--json"];
         const DEV_JSON = [...DEV, "--json"];
+        const SARIF = ["--stack", "ci", "--program", BAD_LAYOUT, "--format", "sarif"];
+        const MARKDOWN = ["--stack", "ci", "--program", BAD_LAYOUT, "--format", "markdown"];
         const asNewStack = (args: string[]) => [...args, "--new-stack"];
         let prodWithoutExemption: string[];
         before(() => {
@@ -88,7 +101,7 @@ describe("automation/offline-preview (end to end)", function () {
             const file = path.join(mkdtempSync(path.join(tmpdir(), "pack-config-")), "prod.json");
             writeFileSync(file, JSON.stringify(config));
             prodWithoutExemption = ["--stack", "prod", "--policy-pack-config", file, "--json"];
-            start(PROD, prodWithoutExemption, DEV, BAD, DEV_JSON, ...[PROD, DEV_JSON, BAD].map(asNewStack));
+            start(PROD, prodWithoutExemption, DEV, BAD, DEV_JSON, SARIF, MARKDOWN, ...[PROD, DEV_JSON, BAD].map(asNewStack));
         });
 
         it("prod: the whole platform (network, EKS with services and measurement, Fargate) passes; only the measurement's deliberate misconfigurations are advisories", async () => {
@@ -124,12 +137,44 @@ describe("automation/offline-preview (end to end)", function () {
             assert.match(violations.find(v => v.urn?.endsWith("::measurement-baseline"))!.message, /Service crossaz-measurement\/zone-echo-baseline has no spec\.trafficDistribution.*10,000 GB\/month of east-west traffic .*\$133\.33\/month/);
         });
 
-        it("dev exits 0 and reports the single NAT gateway and its plain-HTTP ALB as advisory", async () => {
+        it("dev exits 0 and reports the single NAT gateway and its plain-HTTP ALB as advisory, with the fix and the component line that declared the subnet", async () => {
             const run = await preview(...DEV);
             assert.equal(run.code, 0, shows(run));
-            assert.match(run.stdout, /nat-gateway-per-az\n\s+\[advisory\]/);
-            assert.match(run.stdout, /lb-public-https\n\s+\[advisory\] aws:lb\/listener:Listener::web-http\n/);
+            const finding = /^ {2}\[advisory\] nat-gateway-per-az {2}aws:ec2\/subnet:Subnet::network-private-us-east-1b {2}components\/network\.ts:(\d+)\n {6}Subnet .*\n {6}fix: give us-east-1b its own NAT gateway \(network\.natGateways: perAz\) and route this subnet's table to it\.$/m;
+            const line = Number(finding.exec(run.stdout)?.[1]);
+            assert.ok(line > 0, run.stdout);
+            assert.match(readFileSync(path.join(ROOT, "components", "network.ts"), "utf8").split("\n")[line - 1], /new aws\.ec2\.Subnet\(/);
+            assert.match(run.stdout, /^ {2}\[advisory\] lb-public-https {2}aws:lb\/listener:Listener::web-http /m);
             assert.match(run.stdout, /^PASS: 0 mandatory/m);
+        });
+
+        it("--format sarif: one rule per policy of the pack, one result per finding at the program line that declared its resource", async () => {
+            const [sarif, found] = await Promise.all([preview(...SARIF), preview(...BAD)]);
+            assert.equal(sarif.code, 1, shows(sarif));
+            const log = JSON.parse(sarif.stdout) as Log;
+            assertSarifShape(log);
+            const [run] = log.runs;
+            assert.equal(run.tool.driver.name, "cross-az-guardrails");
+            assert.deepEqual(run.tool.driver.rules!.map(r => [r.id, r.fullDescription?.text, r.defaultConfiguration?.level]),
+                allPolicies.map(p => [p.name, p.description, { mandatory: "error", advisory: "warning", remediate: "note", disabled: "none" }[p.enforcementLevel ?? "advisory"]]));
+            const violations = json(found).violations;
+            assert.equal(run.results!.length, violations.length);
+            const levels = { mandatory: "error", advisory: "warning", remediated: "note" } as const;
+            assert.deepEqual(run.results!.map(r => `${r.ruleId} ${r.level}`).sort(), violations.map(v => `${v.policy} ${levels[v.level as keyof typeof levels]}`).sort());
+            const web = run.results!.find(r => r.ruleId === "lb-target-type-ip" && r.locations![0].logicalLocations![0].name === "bad-web")!;
+            const { artifactLocation, region } = web.locations![0].physicalLocation!;
+            assert.equal(artifactLocation!.uri, "test/fixtures/programs/bad-layout/index.ts", "relative to the repository root");
+            assert.match(readFileSync(path.join(ROOT, artifactLocation!.uri!), "utf8").split("\n")[region!.startLine! - 1], /new aws\.lb\.TargetGroup\("bad-web"/);
+            assert.match(web.message.text!, /\nFix: set targetType: "ip"\.$/);
+        });
+
+        it("--format markdown: the verdict in the heading, the findings and cost tables", async () => {
+            const run = await preview(...MARKDOWN);
+            assert.equal(run.code, 1, shows(run));
+            assert.match(run.stdout, /^## Offline preview of stack ci: FAIL\n/);
+            assert.match(run.stdout, /^\| mandatory \| lb-target-type-ip \| aws:lb\/targetGroup:TargetGroup::bad-web \(index\.ts:28\) \| Target group 'bad-web' .* \| set targetType: "ip"\. \|$/m);
+            assert.match(run.stdout, /^\| advisory \| vpc-gateway-endpoints \| .* \| add an aws\.ec2\.VpcEndpoint \(vpcEndpointType Gateway, serviceName com\.amazonaws\.&lt;region&gt;\.s3\) on the private route tables\. \|$/m);
+            assert.match(run.stdout, /^\| total \| \\\$119\.40 \| \\\$119\.40 \|$/m);
         });
 
         it("a bad program exits 1 and names each violation", async () => {
@@ -162,12 +207,14 @@ describe("automation/offline-preview (end to end)", function () {
     describe("usage, config and program errors exit 2 with one line on stderr", () => {
         const cases: [string, string[], RegExp][] = [
             ["an unknown stack", ["--stack", "staging"], /^offline preview: --stack staging has no Pulumi\.staging\.yaml in .* \(stacks here: dev, prod\)$/],
-            ["an unknown flag", ["--stak", "dev"], /^offline preview: Unknown option '--stak'.*usage: npm run preview:offline/],
+            ["an unknown flag", ["--stak", "dev"], /^offline preview: unknown flag --stak: the flags are --stack, .*; run with --help for usage$/],
+            ["a format it does not print", ["--format", "xml"], /^offline preview: --format xml is not one of human, json, sarif, markdown; run with --help for usage$/],
+            ["--json with another --format", ["--json", "--format", "sarif"], /^offline preview: --json \(--format json\) conflicts with --format sarif: give one; run with --help for usage$/],
             ["a config error raised by the program (components/config.ts)", ["--stack", "one-az", "--program", BROKEN_CONFIG], /^offline preview: program .* failed: network\.azCount must be 2-6, got 1$/],
             ["an invalid traffic section", ["--stack", "negative-traffic", "--program", BROKEN_CONFIG], /^offline preview: traffic\.eastWestGbPerMonth must be a number of GB per month, 0 or more, got -5$/],
             ["pack config outside a policy's configSchema", ["--stack", "dev", "--policy-pack", FIXTURE_PACK, "--policy-pack-config", path.join(FIXTURE_PACK, "config", "invalid.json")], /^offline preview: policy pack config is invalid: max-tags: maxTags must be >= 0, got -1$/],
             ["a policy that throws", ["--stack", "ci", "--program", BAD_LAYOUT, "--policy-pack", FIXTURE_PACK, "--policy-pack-config", path.join(FIXTURE_PACK, "config", "throwing.json")], /^offline preview: policy pack analyze failed: Error validating resource with policy 'throws-on-request' from policy pack 'graph-checks@v1\.2\.3': Error: boom on bad-web$/],
-            ["--stack given twice", ["--stack", "dev", "--stack", "prod"], /^offline preview: --stack given 2 times \(dev, prod\): one preview runs one stack/],
+            ["--stack given twice", ["--stack", "dev", "--stack", "prod"], /^offline preview: --stack given 2 times \(dev, prod\): it takes one value; run with --help for usage$/],
             ["a program that calls process.exit", ["--stack", "exit", "--program", MISBEHAVING, "--policy-pack", FIXTURE_PACK], /^offline preview: program .* failed: it called process\.exit\(3\); a Pulumi program ends by returning$/],
             // The fixture's 10 ms timer fires while the runtime settles its RPCs or after runProgram returned, depending on the machine: both are one line.
             ["a program whose timer throws after it returned", ["--stack", "late-throw", "--program", MISBEHAVING, "--policy-pack", FIXTURE_PACK], /^offline preview: program (\S+ failed|failed after it returned): late boom$/],
@@ -178,7 +225,7 @@ describe("automation/offline-preview (end to end)", function () {
                 /^offline preview: policy loops-on-request did not finish analyzing aws:lb\/targetGroup:TargetGroup 'bad-web' \(urn:pulumi:ci::bad-layout::aws:lb\/targetGroup:TargetGroup::bad-web\) within 3 s \(--policy-timeout 3\)$/],
             ["a stack policy that loops", ["--stack", "ci", "--program", BAD_LAYOUT, "--policy-pack", FIXTURE_PACK, "--policy-pack-config", path.join(FIXTURE_PACK, "config", "looping-stack.json"), "--policy-timeout", "3"],
                 /^offline preview: policy loops-on-stack did not finish analyzing the stack \(\d+ resources\) within 3 s \(--policy-timeout 3\)$/],
-            ["a time limit that is not a whole number of seconds", ["--stack", "dev", "--timeout", "1.5"], /^offline preview: --timeout must be a whole number of seconds, 1 or more, got "1\.5"/],
+            ["a time limit that is not a whole number of seconds", ["--stack", "dev", "--timeout", "1.5"], /^offline preview: --timeout 1\.5 is not a whole number of seconds, 1 or more; run with --help for usage$/],
             ["pack config naming a policy the pack lacks", ["--stack", "dev", "--policy-pack", FIXTURE_PACK, "--policy-pack-config", path.join(FIXTURE_PACK, "config", "unknown-policy.json")], /names nat-in-route-azz, which pack graph-checks does not have/],
         ];
         before(() => start(...cases.map(([, args]) => args)));
@@ -197,10 +244,12 @@ describe("automation/offline-preview (end to end)", function () {
         const BAD = ["--stack", "ci", "--program", BAD_LAYOUT, "--policy-pack", FIXTURE_PACK];
         const withConfig = (file: string) => [...BAD, "--policy-pack-config", path.join(FIXTURE_PACK, "config", file), "--json"];
         const PROD = ["--stack", "prod", "--policy-pack", FIXTURE_PACK, "--json"];
+        const COLOUR_ENVS: Record<string, string>[] = [{ FORCE_COLOR: "1" }, { FORCE_COLOR: "1", NO_COLOR: "1" }, { FORCE_COLOR: "0" }];
         let bad: Run;
         let remediated: Run;
         before(async () => {
             start([...BAD, "--json"], withConfig("remediate.json"), withConfig("overrides.json"), PROD, BAD,
+                ...COLOUR_ENVS.map(env => () => previewWith(env, ...BAD)),
                 ...["print", "timer"].map(stack => ["--stack", stack, "--program", MISBEHAVING, "--policy-pack", FIXTURE_PACK, "--json"]));
             bad = await preview(...BAD, "--json");
             remediated = await preview(...withConfig("remediate.json"));
@@ -306,13 +355,25 @@ describe("automation/offline-preview (end to end)", function () {
             assert.equal(printed.stderr, "hello from the program\n");
         });
 
-        it("human output: resources by type, violations by policy, the cost table with formula inputs, a verdict", async () => {
+        it("human output: findings with where the program declared them, then the cost table with formula inputs, resources by type, a verdict", async () => {
             const run = await preview(...BAD);
             assert.equal(run.code, 1, shows(run));
+            const sections = ["Findings (6)", "Cost report (", "Resources (27)", "FAIL: 4 mandatory, 2 advisory, 0 remediated (exit 1)"].map(heading => run.stdout.indexOf(`\n${heading}`));
+            assert.ok(sections.every((at, i) => at > 0 && (i === 0 || at > sections[i - 1])), `${sections}\n${run.stdout}`);
+            assert.match(run.stdout, /^ {2}\[mandatory\] nat-in-route-az {2}aws:ec2\/route:Route::bad-private-us-east-1b-default {2}index\.ts:24\n {6}route bad-private-us-east-1b-default in us-east-1b uses NAT bad-nat in us-east-1a\.$/m);
+            assert.match(run.stdout, /^ {2}\[mandatory\] service-zone-routing {2}kubernetes:core\/v1:Service::orders {2}index\.ts:37$/m, "a YAML manifest's object: the line of its ConfigFile");
+            assert.match(run.stdout, /^ {2}\[advisory\] east-west-price {2}stack$/m, "a stack-wide finding has no position");
             assert.match(run.stdout, /^ {2}aws:ec2\/subnet:Subnet +4$/m);
-            assert.match(run.stdout, /^ {2}nat-in-route-az\n {4}\[mandatory\] aws:ec2\/route:Route::bad-private-us-east-1b-default$/m);
             assert.match(run.stdout, /^ {2}nat-cross-az +\$8\.00 +\$8\.00 +before: 600 GB through NAT x 2\/3 AZs without own NAT x \$0\.02$/m);
             assert.match(run.stdout.trimEnd(), /\nFAIL: 4 mandatory, 2 advisory, 0 remediated \(exit 1\)$/);
+        });
+
+        it("colours levels and the verdict with FORCE_COLOR; never on a pipe, with NO_COLOR or FORCE_COLOR=0", async () => {
+            const [plain, forced, noColor, forcedOff] = await Promise.all([preview(...BAD), ...COLOUR_ENVS.map(env => previewWith(env, ...BAD))]);
+            for (const run of [plain, noColor, forcedOff]) assert.doesNotMatch(run.stdout, /\x1b\[/, shows(run));
+            assert.match(forced.stdout, /^ {2}\x1b\[31m\[mandatory\]\x1b\[39m nat-in-route-az/m, shows(forced));
+            assert.match(forced.stdout, /\x1b\[1m\x1b\[31mFAIL: 4 mandatory/);
+            assert.equal(forced.stdout.replace(/\x1b\[\d+m/g, ""), plain.stdout);
         });
 
         it("says once per remote component (eks.Cluster, awsx) that its children were not checked, in --json too", async () => {

@@ -13,7 +13,8 @@ describe("automation/engine-preview (usage)", function () {
         encoding: "utf8", cwd: ROOT, env: { ...process.env, CROSSAZ_ENGINE_CACHE: mkdtempSync(path.join(tmpdir(), "no-engine-")), ...env },
     });
     for (const [what, args, message] of [
-        ["an unknown flag", ["--bogus"], /^engine preview: Unknown option '--bogus'; usage: npm run engine:preview -- /],
+        ["an unknown flag", ["--bogus"], /^engine preview: unknown flag --bogus: the flags are --stack, .*; run with --help for usage$/],
+        ["a format the engine preview does not print", ["--format", "sarif"], /^engine preview: --format sarif is not one of human, json; run with --help for usage$/],
         ["a stack without Pulumi.<stack>.yaml", ["--stack", "nope"], /^engine preview: --stack nope has no Pulumi\.nope\.yaml in .* \(stacks here: dev, prod\)$/],
         ["no engine set up", ["--stack", "dev"], /^engine preview: no Pulumi engine set up in .*: run npm run engine:setup$/],
     ] as const) {

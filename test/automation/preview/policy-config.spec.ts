@@ -8,9 +8,9 @@ import { packConfigWithTraffic, readPolicyPackConfig, resolvePolicyConfig } from
 const pack: PackInfo = {
     name: "p", version: "1.0.0", initialConfig: {},
     policies: [
-        { name: "plain", kind: "resource", enforcementLevel: "mandatory" },
-        { name: "limits", kind: "resource", enforcementLevel: "advisory", configSchema: { properties: { max: { type: "integer", minimum: 1, default: 5 } }, required: [] } },
-        { name: "priced", kind: "stack", enforcementLevel: "mandatory", configSchema: { properties: { traffic: { type: "object", properties: { eastWestGbPerMonth: { type: "number" } } } }, required: [] } },
+        { name: "plain", description: "Plain.", kind: "resource", enforcementLevel: "mandatory" },
+        { name: "limits", description: "Limits.", kind: "resource", enforcementLevel: "advisory", configSchema: { properties: { max: { type: "integer", minimum: 1, default: 5 } }, required: [] } },
+        { name: "priced", description: "Priced.", kind: "stack", enforcementLevel: "mandatory", configSchema: { properties: { traffic: { type: "object", properties: { eastWestGbPerMonth: { type: "number" } } } }, required: [] } },
     ],
 };
 
