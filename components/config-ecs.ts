@@ -46,7 +46,7 @@ const loadBalancerSchema = section({
     internal: z.boolean({ error: "must be true or false" }).default(false),
     /** ACM certificate ARN: HTTPS on 443 and HTTP redirected to it; without one, plain HTTP on 80. */
     certificateArn: pattern(ACM_CERTIFICATE_ARN, "must be an ACM certificate ARN like arn:aws:acm:us-east-1:111122223333:certificate/<id>").optional(),
-    /** Target group cross-zone load balancing; false keeps each ALB node on targets in its own AZ (README). */
+    /** Target group cross-zone load balancing; false keeps each ALB node on targets in its own AZ (docs/components.md). */
     crossZone: z.boolean({ error: "must be true or false" }).default(false),
 });
 

@@ -138,7 +138,7 @@ const isPinnedImage = (image: string) =>
     /@sha256:[0-9a-f]{64}$/.test(image) || /:[^/:@]*\d+\.\d+\.\d+[^/:@]*$/.test(image);
 
 const measurementSchema = section({
-    /** Deploy the zone-echo pods, the three routing variants and the measuring Job (default false). */
+    /** Deploy the zone-echo pods, the six routing variants and the measuring Job (default false). */
     enabled: z.boolean({ error: "must be true or false" }).default(false),
     /** Requests the Job sends to each variant (default 1000). */
     requests: z.number({ error: "must be a whole number 1-100000" }).int("must be a whole number 1-100000")
@@ -436,7 +436,7 @@ export type ProtectConfig = z.output<typeof protectSchema>;
 export type StackConfig = z.output<typeof stackConfigSchema>;
 
 /**
- * Every leaf key of the config, e.g. `network.cidr`, `services[].image`, `ecs.services.<key>.cpu`: the README's config
+ * Every leaf key of the config, e.g. `network.cidr`, `services[].image`, `ecs.services.<key>.cpu`: docs/config.md's config
  * reference must list exactly these (test/readme.spec.ts keeps the two in step).
  */
 export function configKeys(): string[] {

@@ -219,7 +219,7 @@ export class CrossAzMeasurement extends pulumi.ComponentResource {
             // baseline, topology-mode-auto and internal-local have no trafficDistribution on
             // purpose: they are what the others are measured against. The pack's
             // service-traffic-distribution policy exempts them by name through policies/config
-            // (see README), not by a weaker rule.
+            // (see docs/measurement.md), not by a weaker rule.
             return new k8s.core.v1.Service(`${name}-${variant}`, {
                 metadata: {
                     ...inNamespace(serviceNames[variant], { ...partOf, "crossaz.dev/routing-variant": variant }),

@@ -3,7 +3,7 @@
  * Policy messages, the offline preview's cost report and the in-cluster measurement all quote
  * these, so a figure means the same thing everywhere.
  *
- * Assumptions (the README's cost section repeats them):
+ * Assumptions (docs/cost-model.md repeats them):
  * - A byte that crosses an AZ boundary costs $0.02/GB: billed out of one AZ and into the other.
  * - Traffic is spread evenly over the zones: with N zones, random routing crosses with
  *   probability (N-1)/N, and k of N zones without their own NAT send k/N of NAT-bound traffic
