@@ -25,7 +25,9 @@ function specifiersOf(file: string): string[] {
     const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
     const specifiers: string[] = [];
     const visit = (node: ts.Node) => {
-        if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) specifiers.push(node.moduleSpecifier.text);
+        // `import type` is erased at compile time: a types-only package (@types/*) may be a devDependency.
+        const typeOnly = (ts.isImportDeclaration(node) && node.importClause?.isTypeOnly) || (ts.isExportDeclaration(node) && node.isTypeOnly);
+        if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && !typeOnly && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) specifiers.push(node.moduleSpecifier.text);
         if (ts.isCallExpression(node) && node.arguments.length === 1 && ts.isStringLiteral(node.arguments[0])
             && (node.expression.getText(source) === "require" || node.expression.getText(source) === "require.resolve" || node.expression.kind === ts.SyntaxKind.ImportKeyword)) {
             specifiers.push(node.arguments[0].text);
