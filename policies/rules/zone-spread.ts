@@ -1,6 +1,6 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { displayName, isKind, kubernetesKind, namespaceOf } from "../lib/kubernetes";
-import { at, containsUnknown, isUnknown, isUnknownAt, rawProps } from "../lib/unknowns";
+import { at, containsUnknown, isUnknown, isUnknownAt, listAt, rawProps, shown } from "../lib/unknowns";
 
 const zoneKey = "topology.kubernetes.io/zone";
 
@@ -35,7 +35,7 @@ function minimumReplicas(workload: PolicyResource, hpas: PolicyResource[]): { re
         if (target[0] !== kind || target[1] !== name || hpaNamespace !== namespace) continue;
         if (isUnknownAt(hpaProps, "spec", "minReplicas")) return "unknown";
         const minReplicas = at(hpaProps, "spec", "minReplicas");
-        return { replicas: typeof minReplicas === "number" ? minReplicas : 1, hpa: `${hpaNamespace}/${at(hpaProps, "metadata", "name") ?? hpa.name}` };
+        return { replicas: typeof minReplicas === "number" ? minReplicas : 1, hpa: displayName(hpaProps.metadata, hpa.name, hpa.provider) };
     }
     return mightScaleIt ? "unknown" : { replicas: 1 };
 }
@@ -74,8 +74,8 @@ function pinnedToOneZone(props: Record<string, any>): boolean | undefined {
     const terms = at(props, ...termsPath);
     if (!Array.isArray(terms) || terms.length === 0) return false;
     if (containsUnknown(terms)) return undefined;
-    return terms.every(term => (term?.matchExpressions ?? []).some((e: any) =>
-        e?.key === zoneKey && e?.operator === "In" && Array.isArray(e?.values) && e.values.length === 1));
+    return terms.every(term => listAt(term, "matchExpressions").some(e =>
+        at(e, "key") === zoneKey && at(e, "operator") === "In" && listAt(e, "values").length === 1));
 }
 
 function violation(resource: PolicyResource, minimum: ReturnType<typeof minimumReplicas>, zones: number): string | undefined {
@@ -97,6 +97,6 @@ function violation(resource: PolicyResource, minimum: ReturnType<typeof minimumR
         return `${workload} ${runs} with no topologySpreadConstraint on ${zoneKey}: the scheduler may pack them into one zone, leaving the other zones to call across. ` +
             `Fix: add {topologyKey: ${zoneKey}, maxSkew: 1, whenUnsatisfiable: DoNotSchedule, minDomains: ${zones}}.`;
     }
-    return `${workload} spreads on ${zoneKey} with minDomains ${zonal.minDomains ?? "unset"}, below the ${zones} zones: while fewer zones have nodes the skew check passes and replicas pile into them. ` +
+    return `${workload} spreads on ${zoneKey} with minDomains ${shown(zonal.minDomains)}, below the ${zones} zones: while fewer zones have nodes the skew check passes and replicas pile into them. ` +
         `Fix: set minDomains: ${zones} (with whenUnsatisfiable: DoNotSchedule).`;
 }
