@@ -288,10 +288,16 @@ export function networkGraph(resources: PolicyResource[]): NetworkGraph {
     return { facts, routeTableOf: (holder, property) => routeTableOf(holder, property), routeTablesOf };
 }
 
-/** The AZ a NAT gateway serves: "regional" for availabilityMode regional, else its subnet's AZ. */
+/**
+ * The AZ a NAT gateway serves: "regional" for availabilityMode regional, else (zonal, AWS's default)
+ * its subnet's AZ. Undefined when that cannot be told: its subnet is unknown, or the program
+ * computes availabilityMode from another resource's output (it may turn out regional). An unknown
+ * availabilityMode the program does not set is the provider's default, computed during preview: zonal.
+ */
 export function natGatewayZone(nat: PolicyResource, facts: SubnetFacts[]): Zone | "regional" | undefined {
     const props = rawProps(nat.props);
     if (props.availabilityMode === "regional") return "regional";
+    if (isUnknown(props.availabilityMode) && (nat.propertyDependencies?.availabilityMode ?? []).length > 0) return undefined;
     const subnet = resolveReference(nat, "subnetId", facts.map(f => f.subnet));
     return facts.find(f => f.subnet === subnet)?.zone;
 }

@@ -113,6 +113,22 @@ describe("policies/rules/nat-gateway-per-az", () => {
         });
     });
 
+    it("is silent on a NAT gateway whose availabilityMode the program computes from another resource (it may turn out regional)", async () => {
+        const fixtures = network({ nat: "single" });
+        const nat = named(fixtures, "nat-0");
+        nat.props.availabilityMode = UNKNOWN;
+        nat.propertyDependencies!.availabilityMode = ["vpc"];
+        assert.deepEqual(await violations(fixtures), [], "computed in an apply of the VPC's outputs");
+        nat.props.availabilityMode = "regional";
+        assert.deepEqual(await violations(fixtures), [], "as it turns out");
+        nat.props.availabilityMode = "zonal";
+        assert.equal((await violations(fixtures)).length, 2, "or the other way");
+        // The AWS provider computes an unset availabilityMode (its default, zonal) and sends it unknown during preview, with no dependency.
+        nat.props.availabilityMode = UNKNOWN;
+        delete nat.propertyDependencies!.availabilityMode;
+        assert.equal((await violations(fixtures)).length, 2, "unset by the program: zonal");
+    });
+
     it("ignores a VPC with no NAT gateway and passes a regional NAT gateway", async () => {
         assert.deepEqual(await violations(network({ nat: "none" })), []);
         assert.deepEqual(await violations(network({ nat: "regional" })), []);
