@@ -1,4 +1,5 @@
 import { StackValidationPolicy } from "@pulumi/policy";
+import { groupBy } from "../lib/collections";
 import { displayName, isKind, namespaceOf } from "../lib/kubernetes";
 import { at, isUnknown, isUnknownAt, rawProps } from "../lib/unknowns";
 
@@ -41,23 +42,12 @@ function backs(pods: DaemonSetPods, namespace: string | undefined, selector: Rec
  * is unknown could be anywhere; one whose labels (or one label's value) are unknown could carry any.
  */
 function daemonSetIndex(all: DaemonSetPods[]): (namespace: string | undefined, selector: Record<string, unknown>) => DaemonSetPods[] {
-    const buckets = new Map<string, DaemonSetPods[]>();
-    const add = (key: string, pods: DaemonSetPods) => {
-        const bucket = buckets.get(key);
-        if (bucket) bucket.push(pods);
-        else buckets.set(key, [pods]);
-    };
     const key = (...parts: string[]) => JSON.stringify(parts);
-    const unplaced: DaemonSetPods[] = [];
-    for (const pods of all) {
-        if (pods.namespace === undefined) { unplaced.push(pods); continue; }
-        add(key(pods.namespace), pods);
-        if (pods.labels === undefined) { add(key(pods.namespace, "any labels"), pods); continue; }
-        for (const [label, value] of Object.entries(pods.labels)) {
-            if (isUnknown(value)) add(key(pods.namespace, "any value", label), pods);
-            else if (typeof value === "string") add(key(pods.namespace, "value", label, value), pods);
-        }
-    }
+    const buckets = groupBy(all, ({ namespace, labels }) => namespace === undefined ? []
+        : labels === undefined ? [key(namespace), key(namespace, "any labels")]
+        : [key(namespace), ...Object.entries(labels).map(([label, value]) =>
+            isUnknown(value) ? key(namespace, "any value", label) : typeof value === "string" ? key(namespace, "value", label, value) : undefined)]);
+    const unplaced = all.filter(pods => pods.namespace === undefined);
     return (namespace, selector) => {
         if (namespace === undefined) return all;
         // One known label of the selector narrows the search: the DaemonSets with that label, or with labels that might be it.

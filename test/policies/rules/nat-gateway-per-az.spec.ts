@@ -106,6 +106,11 @@ describe("policies/rules/nat-gateway-per-az", () => {
                 urn: "urn:pulumi:test::cross-az-platform::awsx:ec2:Vpc$aws:ec2/vpc:Vpc$aws:ec2/subnet:Subnet::vpc-private-1" };
             assert.deepEqual(await violations([awsxVpc({ natGateways: { strategy: "Single" } }), child]), []);
         });
+        it("does not judge AZs it cannot read: names that are no strings, a count no region has", async () => {
+            for (const zones of [{ availabilityZoneNames: [{ name: "eu-west-1a" }, "eu-west-1b"] }, { numberOfAvailabilityZones: 2 ** 32 }, { numberOfAvailabilityZones: 2.5 }, { numberOfAvailabilityZones: "3" }]) {
+                assert.deepEqual(await violations([awsxVpc({ natGateways: { strategy: "Single" }, ...zones })]), [], JSON.stringify(zones));
+            }
+        });
         it("is silent when the strategy or the AZs are unknown", async () => {
             assert.deepEqual(await violations([awsxVpc({ natGateways: { strategy: UNKNOWN } })]), []);
             assert.deepEqual(await violations([awsxVpc({ natGateways: UNKNOWN })]), []);
