@@ -2,7 +2,7 @@ import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { targetGroupTypes } from "../lib/aws-types";
 import { instanceTargetCostNote, TRAFFIC_CONFIG_SCHEMA, TrafficConfig, ZONE_COUNT_CONFIG_SCHEMA } from "../lib/cost-model";
 import {
-    backendServiceNames, classParamsTargetType, findByName, isIngressClass, isLbcParams, resolveAlbClass, UNRESOLVED, Unresolved,
+    backendServiceNames, ByName, byName, classParamsTargetType, IngressClasses, ingressClasses, resolveAlbClass, UNRESOLVED, Unresolved,
 } from "../lib/ingress-class";
 import { displayName, isKind, namespaceOf } from "../lib/kubernetes";
 import { CROSS_AZ_PER_GB_EACH_DIRECTION } from "../lib/prices";
@@ -54,14 +54,14 @@ function loadBalancerServiceFinding(resource: PolicyResource): string | undefine
  * (elbv2.k8s.aws spec.targetType) if set, else per backend from the backend Service's
  * target-type annotation, else the Ingress's, else instance. Anything unknown on the way: silent.
  */
-function ingressFinding(resource: PolicyResource, classObjects: PolicyResource[], services: PolicyResource[]): string | undefined {
+function ingressFinding(resource: PolicyResource, classes: IngressClasses, services: ByName): string | undefined {
     const props = rawProps(resource.props);
-    const albClass = resolveAlbClass(props, classObjects);
+    const albClass = resolveAlbClass(props, classes);
     if (albClass === undefined || albClass === UNRESOLVED) return undefined;
     const name = displayName(props.metadata, resource.name, resource.provider);
     const classText = `(${albClass.isDefault ? "default class" : "class"} ${albClass.className})`;
 
-    const params = classParamsTargetType(albClass.ingressClass, classObjects);
+    const params = classParamsTargetType(albClass.ingressClass, classes);
     if (params === UNRESOLVED || params?.targetType === "ip") return undefined;
     if (params?.targetType === "instance") {
         return `Ingress ${name} ${classText} gets targetType 'instance' from IngressClassParams ${params.paramsName} (it overrides the ${albTargetType} annotations): ${extraHop}. ` +
@@ -75,7 +75,7 @@ function ingressFinding(resource: PolicyResource, classObjects: PolicyResource[]
     const overrides: { service: string; value: unknown }[] = [];
     for (const backend of new Set(backends)) {
         if (backend === UNRESOLVED) continue;
-        const service = findByName(services, backend, namespace);
+        const service = services(backend, namespace);
         if (service === UNRESOLVED) continue;
         const serviceProps = service ? rawProps(service.props) : {};
         const serviceValue = service ? annotationOf(serviceProps, albTargetType) : undefined;
@@ -112,14 +112,14 @@ export const lbTargetTypeIp: StackValidationPolicy = {
         const { traffic, zoneCount = 3 } = args.getConfig<{ traffic?: TrafficConfig; zoneCount?: number }>();
         const northSouthGb = traffic?.northSouthGbPerMonth ?? 0;
         const costNote = northSouthGb > 0 ? ` ${instanceTargetCostNote(northSouthGb, zoneCount)}` : "";
-        const services = args.resources.filter(r => isKind(r.type, "core", "Service"));
-        // Looked up once per stack, not once per Ingress: what the class resolution reads.
-        const classObjects = args.resources.filter(r => isIngressClass(r) || isLbcParams(r));
+        // Indexed once per stack, not scanned once per Ingress or target group.
+        const services = byName(args.resources.filter(r => isKind(r.type, "core", "Service")));
+        const classes = ingressClasses(args.resources);
         const evidence = targetGroupEvidence(args.resources);
         for (const resource of args.resources) {
             let finding: string | undefined;
             if (targetGroupTypes.has(resource.type)) finding = targetGroupFinding(resource, evidence);
-            else if (isKind(resource.type, "networking.k8s.io", "Ingress") || isKind(resource.type, "extensions", "Ingress")) finding = ingressFinding(resource, classObjects, services);
+            else if (isKind(resource.type, "networking.k8s.io", "Ingress") || isKind(resource.type, "extensions", "Ingress")) finding = ingressFinding(resource, classes, services);
             else if (isKind(resource.type, "core", "Service")) finding = loadBalancerServiceFinding(resource);
             if (finding !== undefined) reportViolation(finding + costNote, resource.urn);
         }
