@@ -9,35 +9,52 @@ interface Config {
     zoneCount?: number;
 }
 
+/** The stack's HPAs, indexed once: which one scales a workload, and whether one whose target or namespace is unknown might scale any. */
+interface Hpas {
+    scaling(namespace: string, kind: string, name: unknown): PolicyResource | undefined;
+    undecided: boolean;
+}
+
+function hpaIndex(hpas: PolicyResource[]): Hpas {
+    const key = (...parts: unknown[]) => JSON.stringify(parts);
+    const scaling = new Map<string, PolicyResource>();
+    let undecided = false;
+    for (const hpa of hpas) {
+        const props = rawProps(hpa.props);
+        const namespace = namespaceOf(props, hpa.provider);
+        if (namespace === undefined || ["kind", "name"].some(k => isUnknownAt(props, "spec", "scaleTargetRef", k))) {
+            undecided = true;
+            continue;
+        }
+        const target = ["kind", "name"].map(k => at(props, "spec", "scaleTargetRef", k));
+        // A target that is an object or a list names no workload.
+        if (target.some(part => part !== null && typeof part === "object")) continue;
+        if (!scaling.has(key(namespace, ...target))) scaling.set(key(namespace, ...target), hpa);
+    }
+    return {
+        scaling: (namespace, kind, name) => scaling.get(key(namespace, kind, name)),
+        undecided,
+    };
+}
+
 /**
  * The replicas a workload runs at least: spec.replicas, or when that is unset the minReplicas of an
  * HPA scaling it (same namespace; HPA default 1). "unknown" while any of it cannot be known.
  */
-function minimumReplicas(workload: PolicyResource, hpas: PolicyResource[]): { replicas: number; hpa?: string } | "unknown" {
+function minimumReplicas(workload: PolicyResource, hpas: Hpas): { replicas: number; hpa?: string } | "unknown" {
     const props = rawProps(workload.props);
     if (isUnknownAt(props, "spec", "replicas")) return "unknown";
     const replicas = at(props, "spec", "replicas");
     if (typeof replicas === "number") return { replicas };
-    const kind = kubernetesKind(workload.type)!.kind;
-    const name = at(props, "metadata", "name") ?? workload.name;
     const namespace = namespaceOf(props, workload.provider);
     if (isUnknownAt(props, "metadata", "name") || namespace === undefined) return "unknown";
     // An HPA whose target or namespace is unknown might be this workload's: undecided unless another surely is.
-    let mightScaleIt = false;
-    for (const hpa of hpas) {
-        const hpaProps = rawProps(hpa.props);
-        const hpaNamespace = namespaceOf(hpaProps, hpa.provider);
-        if (["kind", "name"].some(key => isUnknownAt(hpaProps, "spec", "scaleTargetRef", key)) || hpaNamespace === undefined) {
-            mightScaleIt = true;
-            continue;
-        }
-        const target = ["kind", "name"].map(key => at(hpaProps, "spec", "scaleTargetRef", key));
-        if (target[0] !== kind || target[1] !== name || hpaNamespace !== namespace) continue;
-        if (isUnknownAt(hpaProps, "spec", "minReplicas")) return "unknown";
-        const minReplicas = at(hpaProps, "spec", "minReplicas");
-        return { replicas: typeof minReplicas === "number" ? minReplicas : 1, hpa: displayName(hpaProps.metadata, hpa.name, hpa.provider) };
-    }
-    return mightScaleIt ? "unknown" : { replicas: 1 };
+    const hpa = hpas.scaling(namespace, kubernetesKind(workload.type)!.kind, at(props, "metadata", "name") ?? workload.name);
+    if (!hpa) return hpas.undecided ? "unknown" : { replicas: 1 };
+    const hpaProps = rawProps(hpa.props);
+    if (isUnknownAt(hpaProps, "spec", "minReplicas")) return "unknown";
+    const minReplicas = at(hpaProps, "spec", "minReplicas");
+    return { replicas: typeof minReplicas === "number" ? minReplicas : 1, hpa: displayName(hpaProps.metadata, hpa.name, hpa.provider) };
 }
 
 /** Multi-replica workloads spread on the zone key so every zone has local endpoints. */
@@ -52,7 +69,7 @@ export const zoneSpread: StackValidationPolicy = {
     },
     validateStack: (args, reportViolation) => {
         const zones = args.getConfig<Config>().zoneCount ?? 3;
-        const hpas = args.resources.filter(r => isKind(r.type, "autoscaling", "HorizontalPodAutoscaler"));
+        const hpas = hpaIndex(args.resources.filter(r => isKind(r.type, "autoscaling", "HorizontalPodAutoscaler")));
         for (const resource of args.resources.filter(r => isKind(r.type, "apps", "Deployment", "StatefulSet"))) {
             const message = violation(resource, minimumReplicas(resource, hpas), zones);
             if (message) reportViolation(message, resource.urn);
