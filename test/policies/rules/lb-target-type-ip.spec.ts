@@ -294,6 +294,13 @@ describe("policies/rules/lb-target-type-ip", () => {
             assert.match((await findings([group(), nodes]))[0][1], /Auto Scaling group 'nodes' of Kubernetes nodes is attached to it/);
         });
 
+        it("follows an Auto Scaling attachment to the group it names, and to none when it names none", async () => {
+            const nodes = using("aws:autoscaling/group:Group", "nodes", { maxSize: 3, minSize: 3, tags: [{ key: "kubernetes.io/cluster/prod", value: "owned", propagateAtLaunch: true }] }, {});
+            const attach = (props: Record<string, unknown>, refs: Record<string, string[]>) => using("aws:autoscaling/attachment:Attachment", "attach", { lbTargetGroupArn: UNKNOWN, ...props }, { lbTargetGroupArn: ["web"], ...refs });
+            assert.match((await findings([group(), nodes, attach({ autoscalingGroupName: UNKNOWN }, { autoscalingGroupName: ["nodes"] })]))[0][1], /Auto Scaling group 'nodes' of Kubernetes nodes is attached to it by 'attach'/);
+            assert.deepEqual(await findings([group(), nodes, attach({}, {})]), [], "no autoscalingGroupName: no group, not the unnamed one");
+        });
+
         it("leaves alone a placeholder nothing forwards to, even beside an EKS cluster", async () => {
             assert.deepEqual(await findings([group(), eks]), []);
             const fixedResponse = using("aws:lb/listener:Listener", "http", { port: 80, defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404" } }] }, {});
