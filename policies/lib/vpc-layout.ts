@@ -62,15 +62,16 @@ export function stackNetwork(resources: PolicyResource[]): StackNetwork {
 function declaredVpcs(resources: PolicyResource[], graph: NetworkGraph): VpcLayout[] {
     const vpcResources = graph.vpcs.list;
     const privateFacts = graph.facts.filter(f => isPrivate(f) !== false && rawProps(f.subnet.props).mapPublicIpOnLaunch !== true);
-    // A subnet whose VPC cannot be told belongs to the stack's only VPC, if it has one.
-    const keyOf = (fact: SubnetFacts) => fact.vpcKey ?? (vpcResources.length === 1 ? vpcResources[0].urn : "");
+    // A subnet, NAT gateway or endpoint whose VPC cannot be told belongs to the stack's only VPC, if it
+    // declares one (whatever other VPCs known ids name: an id that turns unknown must not move it).
+    const onlyVpc = vpcResources.length === 1 ? vpcResources[0].urn : undefined;
+    const keyOf = (fact: SubnetFacts) => fact.vpcKey ?? onlyVpc ?? "";
     const byVpc = groupBy(privateFacts, fact => [keyOf(fact)]);
-    const onlyVpc = byVpc.size === 1 ? [...byVpc.keys()][0] : undefined;
 
     const natVpc = (nat: PolicyResource): string | undefined => {
         const subnet = resolveReference(nat, "subnetId", graph.subnets);
         const fact = subnet && graph.factsOf(subnet);
-        return fact ? keyOf(fact) : onlyVpc;
+        return fact ? keyOf(fact) : resolveReference(nat, "vpcId", graph.vpcs)?.urn ?? onlyVpc; // a regional NAT gateway names its VPC
     };
     const endpointVpc = (endpoint: PolicyResource): string | undefined => {
         const vpc = resolveReference(endpoint, "vpcId", graph.vpcs);
