@@ -52,18 +52,31 @@ function cell(index: number): RegisteredResource[] {
     s3.dependencies.push(table.urn);
     add("aws:ec2/securityGroup:SecurityGroup", "web", { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] }] }, { vpcId: vpc });
     // Every tenth cell's group is instance-mode on a NodePort: Kubernetes nodes behind it, a deliberate finding.
-    add("aws:lb/targetGroup:TargetGroup", "web", index % 10 === 0 ? { port: 30080, protocol: "HTTP", targetType: "instance" } : { port: 8080, protocol: "HTTP", targetType: "ip" }, { vpcId: vpc });
+    const group = add("aws:lb/targetGroup:TargetGroup", "web", index % 10 === 0 ? { port: 30080, protocol: "HTTP", targetType: "instance" } : { port: 8080, protocol: "HTTP", targetType: "ip" }, { vpcId: vpc });
+    const listener = add("aws:lb/listener:Listener", "web", { port: 80, defaultActions: [{ type: "forward", targetGroupArn: group.id }] });
+    listener.propertyDependencies.defaultActions = [group.urn]; // forwards to the group, as an ALB listener does
+    listener.dependencies.push(group.urn);
+    // Kubernetes objects in ten namespaces, joined the way stack policies join them: an HPA sets the
+    // Deployment's replicas, an Ingress routes to the Service, a Local Service selects a DaemonSet
+    // (every tenth selects no DaemonSet's pods, a deliberate finding).
+    const metadata = (name: string) => ({ name: `${name}-${index}`, namespace: `team-${index % 10}` });
     const labels = { app: `web-${index}` };
     const container = { name: "web", image: "public.ecr.aws/nginx/nginx:1.27", resources: { requests: { cpu: "250m", memory: "256Mi" } } };
     const spread = [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", minDomains: 3, labelSelector: { matchLabels: labels } }];
-    add("kubernetes:apps/v1:Deployment", "web", { metadata: { name: `web-${index}` }, spec: { replicas: 3, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [container], topologySpreadConstraints: spread } } } });
-    add("kubernetes:core/v1:Service", "web", { metadata: { name: `web-${index}` }, spec: { selector: labels, ports: [{ port: 80 }], ...(index % 7 === 0 ? {} : { trafficDistribution: "PreferSameZone" }) } });
-    add("kubernetes:networking.k8s.io/v1:Ingress", "web", { metadata: { name: `web-${index}`, annotations: { "alb.ingress.kubernetes.io/target-type": "ip" } }, spec: { ingressClassName: "alb" } });
-    add("kubernetes:policy/v1:PodDisruptionBudget", "web", { spec: { minAvailable: 2, selector: { matchLabels: labels } } });
-    add("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "web", { spec: { minReplicas: 3, maxReplicas: 9 } });
-    add("kubernetes:core/v1:ConfigMap", "web", { data: { LOG_LEVEL: "info" } });
-    add("kubernetes:core/v1:ServiceAccount", "web", { metadata: { name: `web-${index}` } });
-    add("aws:iam/role:Role", "web", { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [] }) });
+    add("kubernetes:apps/v1:Deployment", "web", { metadata: metadata("web"), spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [container], topologySpreadConstraints: spread } } } });
+    add("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "web", { metadata: metadata("web"), spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: `web-${index}` }, minReplicas: 3, maxReplicas: 9 } });
+    add("kubernetes:core/v1:Service", "web", { metadata: metadata("web"), spec: { selector: labels, ports: [{ port: 80 }], ...(index % 7 === 0 ? {} : { trafficDistribution: "PreferSameZone" }) } });
+    add("kubernetes:networking.k8s.io/v1:Ingress", "web", {
+        metadata: { ...metadata("web"), annotations: { "alb.ingress.kubernetes.io/target-type": "ip" } },
+        spec: { ingressClassName: "alb", rules: [{ http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: `web-${index}`, port: { number: 80 } } } }] } }] },
+    });
+    add("kubernetes:policy/v1:PodDisruptionBudget", "web", { metadata: metadata("web"), spec: { minAvailable: 2, selector: { matchLabels: labels } } });
+    const agent = { app: `agent-${index}` };
+    add("kubernetes:apps/v1:DaemonSet", "agent", { metadata: metadata("agent"), spec: { selector: { matchLabels: agent }, template: { metadata: { labels: agent }, spec: { containers: [{ ...container, name: "agent" }] } } } });
+    add("kubernetes:core/v1:Service", "agent", {
+        metadata: metadata("agent"),
+        spec: { selector: index % 10 === 0 ? { app: `collector-${index}` } : agent, ports: [{ port: 9100 }], internalTrafficPolicy: "Local", trafficDistribution: "PreferSameNode" },
+    });
     add("aws:cloudwatch/logGroup:LogGroup", "web", { retentionInDays: 30 });
     return resources;
 }
