@@ -4,15 +4,18 @@
  * How long the policy pack takes over a big stack, through the same path as the offline preview
  * (Analyze per resource, 64 in flight, then one AnalyzeStack). The stack is synthetic: zonal
  * cells of network, load-balancer and Kubernetes resources wired by propertyDependencies, so
- * resource and stack policies both have work. Not a test: it prints figures.
+ * resource and stack policies both have work. Then, per stack policy, one AnalyzeStack with only
+ * that policy enabled, and the Analyze pass with only the resource policies (which see one
+ * resource per call), each against the same call with every policy disabled: run it at two sizes
+ * to see which policy grows faster than the stack. Not a test: it prints figures.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { trafficProfile } from "../policies/lib/cost-model";
-import { PolicyPackClient } from "./preview/analyzer-client";
+import { AnalyzedResource, PackInfo, PolicyPackClient } from "./preview/analyzer-client";
 import { oneLine } from "./preview/errors";
-import { readPolicyPackConfig, resolvePolicyConfig } from "./preview/policy-config";
+import { readPolicyPackConfig, ResolvedPolicyConfig, resolvePolicyConfig } from "./preview/policy-config";
 import { PROJECT_ROOT, evaluatePolicies } from "./preview/run-preview";
 import { RegisteredResource } from "./preview/run-program";
 
@@ -49,20 +52,67 @@ function cell(index: number): RegisteredResource[] {
     s3.dependencies.push(table.urn);
     add("aws:ec2/securityGroup:SecurityGroup", "web", { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] }] }, { vpcId: vpc });
     // Every tenth cell's group is instance-mode on a NodePort: Kubernetes nodes behind it, a deliberate finding.
-    add("aws:lb/targetGroup:TargetGroup", "web", index % 10 === 0 ? { port: 30080, protocol: "HTTP", targetType: "instance" } : { port: 8080, protocol: "HTTP", targetType: "ip" }, { vpcId: vpc });
+    const group = add("aws:lb/targetGroup:TargetGroup", "web", index % 10 === 0 ? { port: 30080, protocol: "HTTP", targetType: "instance" } : { port: 8080, protocol: "HTTP", targetType: "ip" }, { vpcId: vpc });
+    const listener = add("aws:lb/listener:Listener", "web", { port: 80, defaultActions: [{ type: "forward", targetGroupArn: group.id }] });
+    listener.propertyDependencies.defaultActions = [group.urn]; // forwards to the group, as an ALB listener does
+    listener.dependencies.push(group.urn);
+    // Kubernetes objects in ten namespaces, joined the way stack policies join them: an HPA sets the
+    // Deployment's replicas, an Ingress routes to the Service, a Local Service selects a DaemonSet
+    // (every tenth selects no DaemonSet's pods, a deliberate finding).
+    const metadata = (name: string) => ({ name: `${name}-${index}`, namespace: `team-${index % 10}` });
     const labels = { app: `web-${index}` };
     const container = { name: "web", image: "public.ecr.aws/nginx/nginx:1.27", resources: { requests: { cpu: "250m", memory: "256Mi" } } };
     const spread = [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", minDomains: 3, labelSelector: { matchLabels: labels } }];
-    add("kubernetes:apps/v1:Deployment", "web", { metadata: { name: `web-${index}` }, spec: { replicas: 3, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [container], topologySpreadConstraints: spread } } } });
-    add("kubernetes:core/v1:Service", "web", { metadata: { name: `web-${index}` }, spec: { selector: labels, ports: [{ port: 80 }], ...(index % 7 === 0 ? {} : { trafficDistribution: "PreferSameZone" }) } });
-    add("kubernetes:networking.k8s.io/v1:Ingress", "web", { metadata: { name: `web-${index}`, annotations: { "alb.ingress.kubernetes.io/target-type": "ip" } }, spec: { ingressClassName: "alb" } });
-    add("kubernetes:policy/v1:PodDisruptionBudget", "web", { spec: { minAvailable: 2, selector: { matchLabels: labels } } });
-    add("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "web", { spec: { minReplicas: 3, maxReplicas: 9 } });
-    add("kubernetes:core/v1:ConfigMap", "web", { data: { LOG_LEVEL: "info" } });
-    add("kubernetes:core/v1:ServiceAccount", "web", { metadata: { name: `web-${index}` } });
-    add("aws:iam/role:Role", "web", { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [] }) });
+    add("kubernetes:apps/v1:Deployment", "web", { metadata: metadata("web"), spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [container], topologySpreadConstraints: spread } } } });
+    add("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "web", { metadata: metadata("web"), spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: `web-${index}` }, minReplicas: 3, maxReplicas: 9 } });
+    add("kubernetes:core/v1:Service", "web", { metadata: metadata("web"), spec: { selector: labels, ports: [{ port: 80 }], ...(index % 7 === 0 ? {} : { trafficDistribution: "PreferSameZone" }) } });
+    add("kubernetes:networking.k8s.io/v1:Ingress", "web", {
+        metadata: { ...metadata("web"), annotations: { "alb.ingress.kubernetes.io/target-type": "ip" } },
+        spec: { ingressClassName: "alb", rules: [{ http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: `web-${index}`, port: { number: 80 } } } }] } }] },
+    });
+    add("kubernetes:policy/v1:PodDisruptionBudget", "web", { metadata: metadata("web"), spec: { minAvailable: 2, selector: { matchLabels: labels } } });
+    const agent = { app: `agent-${index}` };
+    add("kubernetes:apps/v1:DaemonSet", "agent", { metadata: metadata("agent"), spec: { selector: { matchLabels: agent }, template: { metadata: { labels: agent }, spec: { containers: [{ ...container, name: "agent" }] } } } });
+    add("kubernetes:core/v1:Service", "agent", {
+        metadata: metadata("agent"),
+        spec: { selector: index % 10 === 0 ? { app: `collector-${index}` } : agent, ports: [{ port: 9100 }], internalTrafficPolicy: "Local", trafficDistribution: "PreferSameNode" },
+    });
     add("aws:cloudwatch/logGroup:LogGroup", "web", { retentionInDays: 30 });
     return resources;
+}
+
+/** The config with only the policies `enabled` picks left at their level, the others disabled. */
+function only(config: ResolvedPolicyConfig, enabled: (name: string) => boolean): ResolvedPolicyConfig {
+    return Object.fromEntries(Object.entries(config).map(([name, c]) => [name, enabled(name) ? c : { ...c, enforcementLevel: "disabled" as const }]));
+}
+
+async function seconds(work: () => Promise<unknown>): Promise<number> {
+    const started = Date.now();
+    await work();
+    return (Date.now() - started) / 1000;
+}
+
+/** Per stack policy, one AnalyzeStack with only it enabled; the Analyze pass with only the resource policies; each against none enabled. */
+async function timePolicies(pack: PolicyPackClient, info: PackInfo, config: ResolvedPolicyConfig, resources: RegisteredResource[], afterUpdate: AnalyzedResource[]): Promise<void> {
+    const width = Math.max(...info.policies.map(p => p.name.length));
+    const line = (name: string, time: number, note: string) => console.log(`  ${name.padEnd(width)}  ${time.toFixed(2).padStart(7)} s${note}`);
+    const enabled = info.policies.filter(p => config[p.name].enforcementLevel !== "disabled");
+
+    console.log(`AnalyzeStack x1 over ${afterUpdate.length} resources, one stack policy at a time:`);
+    await pack.configure(only(config, () => false));
+    const transfer = await seconds(() => pack.analyzeStack(afterUpdate));
+    line("(none)", transfer, " (sending the resources)");
+    for (const policy of enabled.filter(p => p.kind === "stack")) {
+        await pack.configure(only(config, name => name === policy.name));
+        line(policy.name, await seconds(() => pack.analyzeStack(afterUpdate)), "");
+    }
+
+    const resourcePolicies = enabled.filter(p => p.kind === "resource").map(p => p.name);
+    console.log(`Analyze x${resources.length} (each call sees one resource; AnalyzeStack has nothing to run):`);
+    await pack.configure(only(config, () => false));
+    line("(none)", await seconds(() => evaluatePolicies(pack, resources, false)), " (gRPC and deserialization)");
+    await pack.configure(only(config, name => resourcePolicies.includes(name)));
+    line(`${resourcePolicies.length} resource policies`, await seconds(() => evaluatePolicies(pack, resources, false)), ` (${resourcePolicies.join(", ")})`);
 }
 
 async function main(): Promise<void> {
@@ -88,7 +138,7 @@ async function main(): Promise<void> {
         const config = resolvePolicyConfig(info, fileConfig, trafficProfile({ eastWestGbPerMonth: 10_000, awsServiceGbPerMonth: { s3: 2_000 } }));
         await pack.configure(config);
         started = Date.now();
-        const { violations } = await evaluatePolicies(pack, resources, Object.values(config).some(c => c.enforcementLevel === "remediate"));
+        const { violations, afterUpdate } = await evaluatePolicies(pack, resources, Object.values(config).some(c => c.enforcementLevel === "remediate"));
         const seconds = (Date.now() - started) / 1000;
         console.log(`policy pack ${info.name}@${info.version} (${info.policies.length} policies), config ${fs.existsSync(configFile) ? configFile : "none"}`);
         console.log(`pack start:        ${startSeconds.toFixed(2)} s`);
@@ -97,6 +147,7 @@ async function main(): Promise<void> {
         const byPolicy = new Map<string, number>();
         for (const v of violations) byPolicy.set(v.policy, (byPolicy.get(v.policy) ?? 0) + 1);
         console.log(`violations:        ${violations.length} (${[...byPolicy].map(([policy, n]) => `${policy} ${n}`).join(", ")})`);
+        await timePolicies(pack, info, config, resources, afterUpdate);
     } finally {
         pack.stop();
     }

@@ -110,17 +110,28 @@ function apply(result: ResolvedPolicyConfig, config: Record<string, PolicyConfig
     return next;
 }
 
+/**
+ * Validates each policy's properties against its configSchema, as the engine does, and also
+ * rejects properties the schema does not declare: the SDK sends a configSchema as its properties
+ * and required keys only, so the engine cannot tell `zonecount` from `zoneCount` and would ignore it.
+ * enforcementLevel never reaches this check: readPolicyPackConfig takes it out of the properties.
+ */
 function validate(pack: PackInfo, config: ResolvedPolicyConfig): void {
-    const ajv = new Ajv({ allErrors: true, strict: false });
+    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
     const errors: string[] = [];
     for (const policy of pack.policies) {
-        if (!policy.configSchema) continue;
-        const schema = { type: "object", properties: policy.configSchema.properties, required: policy.configSchema.required };
-        const check = ajv.compile(schema);
+        const declared = policy.configSchema?.properties ?? {};
+        const check = ajv.compile({ type: "object", properties: declared, required: policy.configSchema?.required ?? [], additionalProperties: false });
         const properties = config[policy.name].properties ?? {};
         if (check(properties)) continue;
         for (const error of check.errors ?? []) {
             const where = error.instancePath ? error.instancePath.slice(1).replace(/\//g, ".") : "config";
+            if (error.keyword === "additionalProperties") {
+                const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+                const property = `${error.instancePath ? `${where}.` : ""}${(error.params as { additionalProperty: string }).additionalProperty}`;
+                errors.push(`${policy.name}: unknown property ${property} (${known.length > 0 ? `it takes ${known.join(", ")}` : "it takes none"})`);
+                continue;
+            }
             const got = error.instancePath ? ` , got ${JSON.stringify(valueAt(properties, error.instancePath))}`.replace(" ,", ",") : "";
             errors.push(`${policy.name}: ${where} ${error.message}${got}`);
         }

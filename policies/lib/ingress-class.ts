@@ -1,4 +1,5 @@
 import { PolicyResource } from "@pulumi/policy";
+import { groupBy } from "./collections";
 import { isKind, namespaceOf } from "./kubernetes";
 import { at, isUnknownAt, rawProps } from "./unknowns";
 
@@ -19,8 +20,8 @@ const legacyClassAnnotation = "kubernetes.io/ingress.class";
 /** The only IngressClassParams API whose spec.targetType is documented (LBC; "ignores the target-type annotation"). */
 export const lbcParamsGroup = "elbv2.k8s.aws";
 
-export const isIngressClass = (r: PolicyResource) => isKind(r.type, "networking.k8s.io", "IngressClass");
-export const isLbcParams = (r: PolicyResource) => isKind(r.type, lbcParamsGroup, "IngressClassParams");
+const isIngressClass = (r: PolicyResource) => isKind(r.type, "networking.k8s.io", "IngressClass");
+const isLbcParams = (r: PolicyResource) => isKind(r.type, lbcParamsGroup, "IngressClassParams");
 
 /** "yes"/"no" when a resource's metadata.name (and namespace, for namespaced lookups) is known; "maybe" when unknown. */
 function matches(resource: PolicyResource, name: string, namespace?: string | Unresolved): "yes" | "no" | "maybe" {
@@ -44,6 +45,31 @@ export function findByName(candidates: PolicyResource[], name: string, namespace
     return verdicts.some(([, v]) => v === "maybe") ? UNRESOLVED : undefined;
 }
 
+/** findByName over resources indexed once by metadata.name: a lookup weighs only those of that name and those whose name is unknown. */
+export type ByName = (name: string, namespace?: string | Unresolved) => PolicyResource | undefined | Unresolved;
+
+export function byName(candidates: PolicyResource[]): ByName {
+    const named = groupBy(candidates, c => {
+        const props = rawProps(c.props);
+        const name = at(props, "metadata", "name");
+        return [isUnknownAt(props, "metadata", "name") ? UNRESOLVED : typeof name === "string" ? name : undefined];
+    });
+    return (name, namespace) => findByName([...named.get(name) ?? [], ...named.get(UNRESOLVED) ?? []], name, namespace);
+}
+
+/** The stack's IngressClasses and elbv2.k8s.aws IngressClassParams, read once for all its Ingresses. */
+export interface IngressClasses {
+    classes: ByName;
+    params: ByName;
+    /** The class of an Ingress that names none: the default IngressClass's, if an ALB controller's. */
+    defaultClass: AlbClass | undefined | Unresolved;
+}
+
+export function ingressClasses(resources: PolicyResource[]): IngressClasses {
+    const classes = resources.filter(isIngressClass);
+    return { classes: byName(classes), params: byName(resources.filter(isLbcParams)), defaultClass: defaultAlbClass(classes) };
+}
+
 /** An Ingress an ALB controller handles: the class name to show, and the IngressClass resource when the stack has it. */
 export interface AlbClass {
     className: string;
@@ -64,12 +90,11 @@ function isAlbClass(ingressClass: PolicyResource): boolean | Unresolved {
  * in the stack counts as ALB only when it is `alb`); else the legacy kubernetes.io/ingress.class
  * annotation (`alb`); else the IngressClass annotated is-default-class "true".
  */
-export function resolveAlbClass(ingress: Record<string, any>, resources: PolicyResource[]): AlbClass | undefined | Unresolved {
-    const classes = resources.filter(isIngressClass);
+export function resolveAlbClass(ingress: Record<string, any>, classes: IngressClasses): AlbClass | undefined | Unresolved {
     if (isUnknownAt(ingress, "spec", "ingressClassName")) return UNRESOLVED;
     const className = at(ingress, "spec", "ingressClassName");
     if (typeof className === "string") {
-        const found = findByName(classes, className);
+        const found = classes.classes(className);
         if (found === UNRESOLVED) return UNRESOLVED;
         if (found === undefined) return className === conventionalAlbClass ? { className, isDefault: false } : undefined;
         const alb = isAlbClass(found);
@@ -79,7 +104,11 @@ export function resolveAlbClass(ingress: Record<string, any>, resources: PolicyR
     if (isUnknownAt(ingress, "metadata", "annotations", legacyClassAnnotation)) return UNRESOLVED;
     const legacy = at(ingress, "metadata", "annotations", legacyClassAnnotation);
     if (legacy !== undefined) return legacy === conventionalAlbClass ? { className: conventionalAlbClass, isDefault: false } : undefined;
+    return classes.defaultClass;
+}
 
+/** The IngressClass annotated is-default-class "true", when an ALB controller's; UNRESOLVED while that cannot be told. */
+function defaultAlbClass(classes: PolicyResource[]): AlbClass | undefined | Unresolved {
     const defaults: PolicyResource[] = [];
     for (const c of classes) {
         const props = rawProps(c.props);
@@ -109,7 +138,7 @@ export interface ParamsTargetType {
  * is no class resource, no such params (or not in the stack), or it sets no targetType. Params of
  * other API groups (EKS Auto Mode's eks.amazonaws.com) are not read: targetType is not documented there.
  */
-export function classParamsTargetType(ingressClass: PolicyResource | undefined, resources: PolicyResource[]): ParamsTargetType | undefined | Unresolved {
+export function classParamsTargetType(ingressClass: PolicyResource | undefined, classes: IngressClasses): ParamsTargetType | undefined | Unresolved {
     if (!ingressClass) return undefined;
     const props = rawProps(ingressClass.props);
     for (const key of ["apiGroup", "kind", "name"]) {
@@ -117,7 +146,7 @@ export function classParamsTargetType(ingressClass: PolicyResource | undefined, 
     }
     const parameters = at(props, "spec", "parameters") as Record<string, unknown> | undefined;
     if (!parameters || parameters.apiGroup !== lbcParamsGroup || parameters.kind !== "IngressClassParams" || typeof parameters.name !== "string") return undefined;
-    const params = findByName(resources.filter(isLbcParams), parameters.name);
+    const params = classes.params(parameters.name);
     if (params === UNRESOLVED) return UNRESOLVED;
     if (params === undefined) return undefined;
     const paramsProps = rawProps(params.props);

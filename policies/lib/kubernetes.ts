@@ -56,10 +56,13 @@ export function namespaceOf(props: unknown, provider?: ProviderLike): string | u
     return typeof providerNamespace === "string" && providerNamespace !== "" ? providerNamespace : "default";
 }
 
-/** Display name of a Kubernetes resource: namespace/name from metadata (namespace as namespaceOf), else the Pulumi name. */
-export function displayName(metadata: any, fallback: string, provider?: ProviderLike): string {
-    const name = isUnknownAt(metadata, "name") || isUnknownAt({ metadata }, "metadata") ? `${fallback} (name not known yet)`
-        : typeof metadata?.name === "string" ? metadata.name : fallback;
-    const namespace = namespaceOf({ metadata }, provider) ?? "?";
+/**
+ * Display name of a Kubernetes resource: namespace/name from metadata (namespace as namespaceOf),
+ * else the Pulumi name; what is unknown during preview is said in words.
+ */
+export function displayName(metadata: unknown, fallback: string, provider?: ProviderLike): string {
+    const name = isUnknownAt({ metadata }, "metadata", "name") ? `<a name known only after deployment; resource '${fallback}'>`
+        : typeof at(metadata, "name") === "string" ? at(metadata, "name") : fallback;
+    const namespace = namespaceOf({ metadata }, provider) ?? "<a namespace known only after deployment>";
     return `${namespace}/${name}`;
 }

@@ -1,19 +1,33 @@
 import { PolicyResource } from "@pulumi/policy";
 import * as types from "./aws-types";
+import { firstBy } from "./collections";
 import { isUnknown, rawProps } from "./unknowns";
+
+/** Resources a reference may point to, with membership and known ids looked up without a scan. */
+export interface ResourceSet {
+    list: PolicyResource[];
+    has(resource: PolicyResource): boolean;
+    /** The first of them whose id is this known id. */
+    withId(id: string): PolicyResource | undefined;
+}
+
+export function resourceSet(list: PolicyResource[]): ResourceSet {
+    const members = new Set(list);
+    const byId = firstBy(list, resource => [knownString(rawProps(resource.props).id)]);
+    return { list, has: resource => members.has(resource), withId: id => byId.get(id) };
+}
 
 /**
  * The resource `resource.<property>` refers to among `candidates`: through propertyDependencies
  * first (works while ids are unknown), then by a known id. Undefined when it cannot be told.
  */
 export function resolveReference(
-    resource: PolicyResource, property: string, candidates: PolicyResource[], value?: unknown,
+    resource: PolicyResource, property: string, candidates: ResourceSet, value?: unknown,
 ): PolicyResource | undefined {
-    const dependencies = (resource.propertyDependencies?.[property] ?? []).filter(d => candidates.includes(d));
+    const dependencies = (resource.propertyDependencies?.[property] ?? []).filter(d => candidates.has(d));
     if (dependencies.length === 1) return dependencies[0];
-    const id = value !== undefined ? value : rawProps(resource.props)[property];
-    if (typeof id !== "string" || isUnknown(id)) return undefined;
-    return candidates.find(c => rawProps(c.props).id === id);
+    const id = knownString(value !== undefined ? value : rawProps(resource.props)[property]);
+    return id === undefined ? undefined : candidates.withId(id);
 }
 
 /** Where a route table sends 0.0.0.0/0. `unresolved` means it cannot be told during this preview. */
@@ -90,6 +104,10 @@ export interface SubnetFacts {
 /** The stack's subnets and route tables, with lookups that follow references to route tables. */
 export interface NetworkGraph {
     facts: SubnetFacts[];
+    vpcs: ResourceSet;
+    subnets: ResourceSet;
+    /** The facts of one of `subnets`. */
+    factsOf(subnet: PolicyResource): SubnetFacts | undefined;
     /** The route table `holder.<property>` refers to (a VPC's main/default table id included); undefined when it cannot be told. */
     routeTableOf(holder: PolicyResource, property: string): RouteTableNode | undefined;
     /** The route tables a list property (`routeTableIds`) refers to; undefined when some cannot be told. */
@@ -103,20 +121,15 @@ const destinations: { key: Destination; cidr: string; inline: string; resource: 
     { key: "nat64", cidr: "64:ff9b::/96", inline: "ipv6CidrBlock", resource: "destinationIpv6CidrBlock" },
 ];
 
-function byType(resources: PolicyResource[], type: string): PolicyResource[] {
-    return resources.filter(r => r.type === type);
-}
-
-/** Builds subnet facts for every aws.ec2.Subnet in the stack. Pure; never throws on unknowns. */
-export function subnetFacts(resources: PolicyResource[]): SubnetFacts[] {
-    return networkGraph(resources).facts;
+function byType(resources: PolicyResource[], type: string): ResourceSet {
+    return resourceSet(resources.filter(r => r.type === type));
 }
 
 /** Reads the stack's network: which table each subnet uses and where its default route goes. Pure; never throws on unknowns. */
 export function networkGraph(resources: PolicyResource[]): NetworkGraph {
     const vpcs = byType(resources, types.vpcType);
     const subnets = byType(resources, types.subnetType);
-    const tableResources = resources.filter(r => r.type === types.routeTableType || r.type === types.defaultRouteTableType);
+    const tableResources = resourceSet(resources.filter(r => r.type === types.routeTableType || r.type === types.defaultRouteTableType));
     const nats = byType(resources, types.natGatewayType);
     const igws = byType(resources, types.internetGatewayType);
 
@@ -129,23 +142,20 @@ export function networkGraph(resources: PolicyResource[]): NetworkGraph {
         return node;
     };
     /** The VPC whose main/default route table has this known id (an output of the VPC once it exists). */
-    const vpcWithDefaultTableId = (id: string) => vpcs.find(v => {
-        const props = rawProps(v.props);
-        return props.defaultRouteTableId === id || props.mainRouteTableId === id;
-    });
-    const mainTableIdsKnown = vpcs.every(v => {
+    const vpcsByDefaultTableId = firstBy(vpcs.list, v => [knownString(rawProps(v.props).defaultRouteTableId), knownString(rawProps(v.props).mainRouteTableId)]);
+    const mainTableIdsKnown = vpcs.list.every(v => {
         const props = rawProps(v.props);
         return knownString(props.defaultRouteTableId) !== undefined || knownString(props.mainRouteTableId) !== undefined;
     });
     // A DefaultRouteTable whose VPC cannot be told might adopt any VPC's default table.
     let unresolvedDefaultTable = false;
-    for (const table of tableResources) {
+    for (const table of tableResources.list) {
         const node: RouteTableNode = { resource: table };
         nodeOf.set(table, node);
         if (table.type !== types.defaultRouteTableType) continue;
-        const vpcDependencies = (table.propertyDependencies?.defaultRouteTableId ?? []).filter(d => vpcs.includes(d));
+        const vpcDependencies = (table.propertyDependencies?.defaultRouteTableId ?? []).filter(d => vpcs.has(d));
         const id = knownString(rawProps(table.props).defaultRouteTableId);
-        const vpc = vpcDependencies.length === 1 ? vpcDependencies[0] : id !== undefined ? vpcWithDefaultTableId(id) : undefined;
+        const vpc = vpcDependencies.length === 1 ? vpcDependencies[0] : id !== undefined ? vpcsByDefaultTableId.get(id) : undefined;
         if (vpc && !defaultTableOf.has(vpc)) {
             node.defaultOf = vpc;
             defaultTableOf.set(vpc, node);
@@ -158,22 +168,22 @@ export function networkGraph(resources: PolicyResource[]): NetworkGraph {
         const dependencies = holder.propertyDependencies?.[property] ?? [];
         const tables = dependencies.filter(d => nodeOf.has(d));
         if (tables.length === 1) return nodeOf.get(tables[0]);
-        const dependedVpcs = dependencies.filter(d => vpcs.includes(d));
+        const dependedVpcs = dependencies.filter(d => vpcs.has(d));
         if (tables.length === 0 && dependedVpcs.length === 1) return defaultTable(dependedVpcs[0]); // vpc.mainRouteTableId / defaultRouteTableId
         const id = knownString(value !== undefined ? value : rawProps(holder.props)[property]);
         return id === undefined ? undefined : routeTableWithId(id);
     };
     const routeTableWithId = (id: string): RouteTableNode | undefined => {
-        const table = tableResources.find(t => rawProps(t.props).id === id);
+        const table = tableResources.withId(id);
         if (table) return nodeOf.get(table);
-        const vpc = vpcWithDefaultTableId(id);
+        const vpc = vpcsByDefaultTableId.get(id);
         return vpc ? defaultTable(vpc) : undefined;
     };
     const routeTablesOf = (holder: PolicyResource, property: string): RouteTableNode[] | undefined => {
         const value = rawProps(holder.props)[property];
         if (value === undefined || value === null) return [];
         const fromDependencies = (holder.propertyDependencies?.[property] ?? [])
-            .map(d => nodeOf.get(d) ?? (vpcs.includes(d) ? defaultTable(d) : undefined));
+            .map(d => nodeOf.get(d) ?? (vpcs.has(d) ? defaultTable(d) : undefined));
         const found = new Set<RouteTableNode>();
         let unknown = isUnknown(value) || !Array.isArray(value);
         for (const element of Array.isArray(value) ? value : []) {
@@ -200,14 +210,14 @@ export function networkGraph(resources: PolicyResource[]): NetworkGraph {
     const gatewayTarget = (holder: PolicyResource, property: string, gatewayId: unknown): DefaultRoute => {
         const id = knownString(gatewayId);
         if (id !== undefined) {
-            const nat = nats.find(n => rawProps(n.props).id === id);
+            const nat = nats.withId(id);
             if (nat) return { kind: "nat", nat };
-            if (id.startsWith("igw-") || igws.some(g => rawProps(g.props).id === id)) return { kind: "internet" };
+            if (id.startsWith("igw-") || igws.withId(id)) return { kind: "internet" };
             return id.startsWith("nat-") ? { kind: "unresolved" } : { kind: "other" }; // a NAT gateway the program does not declare
         }
-        const gateways = (holder.propertyDependencies?.[property] ?? []).filter(d => nats.includes(d) || igws.includes(d));
+        const gateways = (holder.propertyDependencies?.[property] ?? []).filter(d => nats.has(d) || igws.has(d));
         if (gateways.length !== 1) return { kind: "unresolved" };
-        return nats.includes(gateways[0]) ? { kind: "nat", nat: gateways[0] } : { kind: "internet" };
+        return nats.has(gateways[0]) ? { kind: "nat", nat: gateways[0] } : { kind: "internet" };
     };
     const target = (holder: PolicyResource, property: string, route: Record<string, any>): DefaultRoute => {
         if (route.natGatewayId !== undefined) {
@@ -217,7 +227,7 @@ export function networkGraph(resources: PolicyResource[]): NetworkGraph {
         if (route.gatewayId !== undefined) return gatewayTarget(holder, property, route.gatewayId);
         return { kind: "other" };
     };
-    for (const table of tableResources) {
+    for (const table of tableResources.list) {
         const node = nodeOf.get(table)!;
         const routes = rawProps(table.props).routes;
         for (const destination of destinations) {
@@ -234,7 +244,7 @@ export function networkGraph(resources: PolicyResource[]): NetworkGraph {
     }
     // A Route to one of these destinations whose table cannot be told might be any table's.
     const unresolvedRoute: Record<Destination, boolean> = { ipv4: false, nat64: false };
-    for (const route of byType(resources, types.routeType)) {
+    for (const route of byType(resources, types.routeType).list) {
         const props = rawProps(route.props);
         for (const destination of destinations) {
             const cidr = props[destination.resource];
@@ -251,7 +261,7 @@ export function networkGraph(resources: PolicyResource[]): NetworkGraph {
 
     const tableOfSubnet = new Map<PolicyResource, RouteTableNode | undefined>();
     let unresolvedAssociation = false;
-    for (const association of byType(resources, types.routeTableAssociationType)) {
+    for (const association of byType(resources, types.routeTableAssociationType).list) {
         const props = rawProps(association.props);
         if (props.gatewayId !== undefined && props.subnetId === undefined) continue;
         const subnet = resolveReference(association, "subnetId", subnets);
@@ -261,7 +271,7 @@ export function networkGraph(resources: PolicyResource[]): NetworkGraph {
     // The main table: a MainRouteTableAssociation's table, else the VPC's default table.
     const mainTableOfVpc = new Map<string, RouteTableNode | undefined>();
     let unresolvedMainAssociation = false;
-    for (const association of byType(resources, types.mainRouteTableAssociationType)) {
+    for (const association of byType(resources, types.mainRouteTableAssociationType).list) {
         const vpc = resolveReference(association, "vpcId", vpcs);
         const key = vpc?.urn ?? knownString(rawProps(association.props).vpcId);
         if (key) mainTableOfVpc.set(key, routeTableOf(association, "routeTableId"));
@@ -274,7 +284,7 @@ export function networkGraph(resources: PolicyResource[]): NetworkGraph {
         return defaultTable(vpc);
     };
 
-    const facts = subnets.map((subnet): SubnetFacts => {
+    const facts = subnets.list.map((subnet): SubnetFacts => {
         const props = rawProps(subnet.props);
         const vpc = resolveReference(subnet, "vpcId", vpcs);
         const vpcKey = vpc?.urn ?? knownString(props.vpcId);
@@ -285,15 +295,22 @@ export function networkGraph(resources: PolicyResource[]): NetworkGraph {
             defaultRoute: tableRoute(routeTable, "ipv4"), nat64Route: tableRoute(routeTable, "nat64"),
         };
     });
-    return { facts, routeTableOf: (holder, property) => routeTableOf(holder, property), routeTablesOf };
+    const factsOf = new Map(facts.map(f => [f.subnet, f]));
+    return { facts, vpcs, subnets, factsOf: subnet => factsOf.get(subnet), routeTableOf: (holder, property) => routeTableOf(holder, property), routeTablesOf };
 }
 
-/** The AZ a NAT gateway serves: "regional" for availabilityMode regional, else its subnet's AZ. */
-export function natGatewayZone(nat: PolicyResource, facts: SubnetFacts[]): Zone | "regional" | undefined {
+/**
+ * The AZ a NAT gateway serves: "regional" for availabilityMode regional, else (zonal, AWS's default)
+ * its subnet's AZ. Undefined when that cannot be told: its subnet is unknown, or the program
+ * computes availabilityMode from another resource's output (it may turn out regional). An unknown
+ * availabilityMode the program does not set is the provider's default, computed during preview: zonal.
+ */
+export function natGatewayZone(nat: PolicyResource, graph: NetworkGraph): Zone | "regional" | undefined {
     const props = rawProps(nat.props);
     if (props.availabilityMode === "regional") return "regional";
-    const subnet = resolveReference(nat, "subnetId", facts.map(f => f.subnet));
-    return facts.find(f => f.subnet === subnet)?.zone;
+    if (isUnknown(props.availabilityMode) && (nat.propertyDependencies?.availabilityMode ?? []).length > 0) return undefined;
+    const subnet = resolveReference(nat, "subnetId", graph.subnets);
+    return subnet && graph.factsOf(subnet)?.zone;
 }
 
 /** Private means the default route does not go to an internet gateway (or there is none). */

@@ -7,12 +7,15 @@
  * offline preview's cost report both build on this; nothing else reads the network.
  */
 import { PolicyResource } from "@pulumi/policy";
-import { natGatewayType, subnetType, vpcEndpointType, vpcType } from "./aws-types";
+import { natGatewayType, subnetType, vpcEndpointType } from "./aws-types";
+import { groupBy } from "./collections";
 import { builtBy } from "./components";
 import { isPrivate, natGatewayZone, NetworkGraph, networkGraph, resolveReference, sameZone, SubnetFacts, zoneLabel } from "./network-graph";
 import { isUnknown, rawProps } from "./unknowns";
 
 export const awsxVpcType = "awsx:ec2:Vpc";
+/** More AZs than any AWS region has (the largest has six): a bigger numberOfAvailabilityZones is a mistake, not a layout. */
+const MAX_AZS = 16;
 
 export interface VpcLayout {
     /** How reports name it: the VPC resource's name, its id, or the awsx component's name. */
@@ -57,45 +60,48 @@ export function stackNetwork(resources: PolicyResource[]): StackNetwork {
 }
 
 function declaredVpcs(resources: PolicyResource[], graph: NetworkGraph): VpcLayout[] {
-    const vpcResources = resources.filter(r => r.type === vpcType);
+    const vpcResources = graph.vpcs.list;
     const privateFacts = graph.facts.filter(f => isPrivate(f) !== false && rawProps(f.subnet.props).mapPublicIpOnLaunch !== true);
-    // A subnet whose VPC cannot be told belongs to the stack's only VPC, if it has one.
-    const keyOf = (fact: SubnetFacts) => fact.vpcKey ?? (vpcResources.length === 1 ? vpcResources[0].urn : "");
-    const byVpc = new Map<string, SubnetFacts[]>();
-    for (const fact of privateFacts) byVpc.set(keyOf(fact), [...(byVpc.get(keyOf(fact)) ?? []), fact]);
+    // A subnet, NAT gateway or endpoint whose VPC cannot be told belongs to the stack's only VPC, if it
+    // declares one (whatever other VPCs known ids name: an id that turns unknown must not move it).
+    const onlyVpc = vpcResources.length === 1 ? vpcResources[0].urn : undefined;
+    const keyOf = (fact: SubnetFacts) => fact.vpcKey ?? onlyVpc ?? "";
+    const byVpc = groupBy(privateFacts, fact => [keyOf(fact)]);
 
     const natVpc = (nat: PolicyResource): string | undefined => {
-        const subnet = resolveReference(nat, "subnetId", graph.facts.map(f => f.subnet));
-        const fact = graph.facts.find(f => f.subnet === subnet);
-        return fact ? keyOf(fact) : byVpc.size === 1 ? [...byVpc.keys()][0] : undefined;
+        const subnet = resolveReference(nat, "subnetId", graph.subnets);
+        const fact = subnet && graph.factsOf(subnet);
+        return fact ? keyOf(fact) : resolveReference(nat, "vpcId", graph.vpcs)?.urn ?? onlyVpc; // a regional NAT gateway names its VPC
     };
     const endpointVpc = (endpoint: PolicyResource): string | undefined => {
-        const vpc = resolveReference(endpoint, "vpcId", vpcResources);
+        const vpc = resolveReference(endpoint, "vpcId", graph.vpcs);
         const id = rawProps(endpoint.props).vpcId;
-        return vpc?.urn ?? (typeof id === "string" && !isUnknown(id) ? id : byVpc.size === 1 ? [...byVpc.keys()][0] : undefined);
+        return vpc?.urn ?? (typeof id === "string" && !isUnknown(id) ? id : onlyVpc);
     };
-    const nats = resources.filter(r => r.type === natGatewayType && rawProps(r.props).connectivityType !== "private");
-    const endpoints = resources.filter(r => r.type === vpcEndpointType);
+    const nats = groupBy(resources.filter(r => r.type === natGatewayType && rawProps(r.props).connectivityType !== "private"), nat => [natVpc(nat)]);
+    const endpoints = groupBy(resources.filter(r => r.type === vpcEndpointType), endpoint => [endpointVpc(endpoint)]);
+    const vpcByUrn = new Map(vpcResources.map(v => [v.urn, v]));
 
     return [...byVpc.entries()].map(([key, facts]) => {
-        const resource = vpcResources.find(v => v.urn === key);
+        const resource = vpcByUrn.get(key);
         const zonesWithoutOwnNat = new Set<string>();
         for (const fact of facts) {
             for (const route of [fact.defaultRoute, fact.nat64Route]) {
                 if (route.kind !== "nat" || !fact.zone) continue;
-                const natZone = natGatewayZone(route.nat, graph.facts);
+                const natZone = natGatewayZone(route.nat, graph);
                 if (natZone !== undefined && natZone !== "regional" && sameZone(fact.zone, natZone) === false) zonesWithoutOwnNat.add(zoneLabel(fact.zone));
             }
         }
+        const endpointResources = endpoints.get(key) ?? [];
         return {
             name: resource?.name ?? (key || "subnets of an unknown VPC"),
             resource,
             source: "resources",
             privateZones: [...new Set(facts.filter(f => f.zone).map(f => zoneLabel(f.zone!)))],
-            natGatewayCount: nats.filter(n => natVpc(n) === key).length,
+            natGatewayCount: nats.get(key)?.length ?? 0,
             zonesWithoutOwnNat: [...zonesWithoutOwnNat],
-            endpoints: endpoints.filter(e => endpointVpc(e) === key).map(e => rawProps(e.props)),
-            endpointResources: endpoints.filter(e => endpointVpc(e) === key),
+            endpoints: endpointResources.map(e => rawProps(e.props)),
+            endpointResources,
         };
     });
 }
@@ -108,8 +114,9 @@ function declaredVpcs(resources: PolicyResource[], graph: NetworkGraph): VpcLayo
  */
 function awsxVpcs(resources: PolicyResource[], notes: string[]): VpcLayout[] {
     const layouts: VpcLayout[] = [];
-    for (const vpc of resources.filter(r => r.type === awsxVpcType)) {
-        if (resources.some(r => r.type === subnetType && builtBy(r, awsxVpcType))) continue; // its children are visible: read them instead
+    const vpcs = resources.filter(r => r.type === awsxVpcType);
+    if (vpcs.length === 0 || resources.some(r => r.type === subnetType && builtBy(r, awsxVpcType))) return layouts; // its children are visible: read them instead
+    for (const vpc of vpcs) {
         const props = rawProps(vpc.props);
         const specTypes = Array.isArray(props.subnetSpecs) ? props.subnetSpecs.map((s: Record<string, unknown>) => rawProps(s)?.type) : ["Private", "Public"];
         const names = Array.isArray(props.availabilityZoneNames) ? props.availabilityZoneNames : undefined;
@@ -119,9 +126,14 @@ function awsxVpcs(resources: PolicyResource[], notes: string[]): VpcLayout[] {
             notes.push(`awsx.ec2.Vpc '${vpc.name}' has inputs unknown until it exists: its NAT gateways and zones are not judged or priced`);
             continue;
         }
+        const count = props.numberOfAvailabilityZones;
+        if (names?.some((name: unknown) => typeof name !== "string") || (count !== undefined && !(Number.isInteger(count) && count >= 1 && count <= MAX_AZS))) {
+            notes.push(`awsx.ec2.Vpc '${vpc.name}' has availabilityZoneNames or numberOfAvailabilityZones that name no AZs: its NAT gateways and zones are not judged or priced`);
+            continue;
+        }
         const hasPrivate = specTypes.includes("Private");
         if (!hasPrivate) continue;
-        const zoneCount = names?.length ?? (typeof props.numberOfAvailabilityZones === "number" ? props.numberOfAvailabilityZones : 3);
+        const zoneCount: number = names?.length ?? count ?? 3;
         const zones = names ?? Array.from({ length: zoneCount }, (_, i) => `${vpc.name} AZ ${i + 1}`);
         const natStrategy = (strategy ?? (specTypes.includes("Public") ? "OnePerAz" : "None")) as VpcLayout["natStrategy"];
         notes.push(`awsx.ec2.Vpc '${vpc.name}' is read from its inputs (natGateways.strategy ${natStrategy}, ${zoneCount} AZs): its subnets, route tables and NAT gateways are not visible offline`);

@@ -17,10 +17,11 @@ export const ecsDeploymentCircuitBreaker: ResourceValidationPolicy = {
         }
         // Any unknown field makes the whole setting unknown: stay silent rather than guess.
         if (["enable", "rollback"].some(field => isUnknownAt(props, "deploymentCircuitBreaker", field))) return;
-        const breaker = at(props, "deploymentCircuitBreaker") as { enable?: unknown; rollback?: unknown } | undefined;
-        if (breaker?.enable === true && breaker.rollback === true) return;
-        const state = breaker === undefined ? "has no deployment circuit breaker"
-            : breaker.enable !== true ? "has its deployment circuit breaker disabled"
+        const [enable, rollback] = ["enable", "rollback"].map(field => at(props, "deploymentCircuitBreaker", field));
+        if (enable === true && rollback === true) return;
+        const breaker = at(props, "deploymentCircuitBreaker");
+        const state = breaker === undefined || breaker === null ? "has no deployment circuit breaker"
+            : enable !== true ? "has its deployment circuit breaker disabled"
                 : "does not roll back when its deployment circuit breaker trips";
         reportViolation(
             `ECS service ${args.name} ${state}: a broken release keeps replacing failing tasks, leaving zones unevenly ` +

@@ -1,7 +1,7 @@
 import { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { natGatewayType, vpcEndpointType } from "../lib/aws-types";
 import { endpointLayoutOf, natGatewayPerAzCostNote, TRAFFIC_CONFIG_SCHEMA, TrafficConfig, trafficProfile } from "../lib/cost-model";
-import { isPrivate, natGatewayZone, routeTableLabel, sameZone, SubnetFacts, subnetFacts, Zone, zoneLabel } from "../lib/network-graph";
+import { isPrivate, natGatewayZone, networkGraph, routeTableLabel, sameZone, SubnetFacts, Zone, zoneLabel } from "../lib/network-graph";
 import { CROSS_AZ_PER_GB_EACH_DIRECTION, NAT_PROCESSING_PER_GB } from "../lib/prices";
 import { rawProps } from "../lib/unknowns";
 import { awsxVpcType, knownEndpoints, stackNetwork } from "../lib/vpc-layout";
@@ -17,9 +17,10 @@ export const natGatewayPerAz: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema: { properties: { traffic: TRAFFIC_CONFIG_SCHEMA } },
     validateStack: (args, reportViolation) => {
-        const facts = subnetFacts(args.resources);
+        const graph = networkGraph(args.resources);
+        const facts = graph.facts;
         const zoneOf = new Map<PolicyResource, Zone | "regional" | undefined>();
-        for (const nat of args.resources.filter(r => r.type === natGatewayType)) zoneOf.set(nat, natGatewayZone(nat, facts));
+        for (const nat of args.resources.filter(r => r.type === natGatewayType)) zoneOf.set(nat, natGatewayZone(nat, graph));
 
         // Per private subnet, each followed route (0.0.0.0/0, NAT64) that reaches a NAT gateway in another AZ.
         const crossed: { fact: SubnetFacts; zone: string; routes: { destination: string; nat: PolicyResource; natZone: string }[] }[] = [];

@@ -2,7 +2,7 @@ import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy
 import { randomRoutingCostNote, TRAFFIC_CONFIG_SCHEMA, TrafficConfig, ZONE_COUNT_CONFIG_SCHEMA } from "../lib/cost-model";
 import { displayName, isKind, namespaceOf } from "../lib/kubernetes";
 import { CROSS_AZ_PER_GB_EACH_DIRECTION } from "../lib/prices";
-import { isUnknown, isUnknownAt, rawProps } from "../lib/unknowns";
+import { at, isUnknown, isUnknownAt, rawProps, shown } from "../lib/unknowns";
 
 /** Values of spec.trafficDistribution that keep traffic in-zone. */
 export const zoneLocalDistributions = ["PreferSameZone", "PreferSameNode", "PreferClose"];
@@ -30,9 +30,9 @@ function needsDistribution(args: ResourceValidationArgs): "yes" | "no" | "unknow
     if (!isKind(args.type, "core", "Service")) return "no";
     const props = rawProps(args.props);
     if (["type", "clusterIP", "selector"].some(key => isUnknownAt(props, "spec", key))) return "unknown";
-    const spec = props.spec ?? {};
-    if (spec.type === "ExternalName" || spec.clusterIP === "None") return "no";
-    if (!spec.selector || Object.keys(spec.selector).length === 0) return "no";
+    if (at(props, "spec", "type") === "ExternalName" || at(props, "spec", "clusterIP") === "None") return "no";
+    const selector = at(props, "spec", "selector");
+    if (selector === null || typeof selector !== "object" || Object.keys(selector).length === 0) return "no";
     return exemption(args);
 }
 
@@ -88,7 +88,7 @@ export const serviceTrafficDistribution: ResourceValidationPolicy = {
         const { traffic, zoneCount = 3 } = args.getConfig<Config>();
         const eastWestGb = traffic?.eastWestGbPerMonth ?? 0;
         reportViolation(
-            `Service ${displayName(props.metadata, args.name, args.provider)} ${value === undefined ? "has no spec.trafficDistribution" : `has spec.trafficDistribution '${value}'`}: ` +
+            `Service ${displayName(props.metadata, args.name, args.provider)} ${value === undefined ? "has no spec.trafficDistribution" : `has spec.trafficDistribution ${shown(value)}`}: ` +
             `with endpoints in N zones every request has a (N-1)/N chance to cross zones at $${(2 * CROSS_AZ_PER_GB_EACH_DIRECTION).toFixed(2)}/GB round trip. ` +
             `Fix: set spec.trafficDistribution: PreferSameZone (or exempt it in this policy's exemptServices with a reason).` +
             (eastWestGb > 0 ? ` ${randomRoutingCostNote(eastWestGb, zoneCount)}` : ""),

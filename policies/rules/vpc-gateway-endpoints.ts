@@ -1,6 +1,7 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { vpcEndpointRouteTableAssociationType, vpcEndpointType, vpcType } from "../lib/aws-types";
-import { isPrivate, networkGraph, resolveReference, RouteTableNode, routeTableLabel } from "../lib/network-graph";
+import { vpcEndpointRouteTableAssociationType, vpcEndpointType } from "../lib/aws-types";
+import { groupBy } from "../lib/collections";
+import { isPrivate, NetworkGraph, networkGraph, resolveReference, ResourceSet, resourceSet, RouteTableNode, routeTableLabel } from "../lib/network-graph";
 import { GATEWAY_ENDPOINT_PER_GB, NAT_PROCESSING_PER_GB } from "../lib/prices";
 import { isUnknown, rawProps } from "../lib/unknowns";
 
@@ -12,17 +13,19 @@ export const vpcGatewayEndpoints: StackValidationPolicy = {
     description: "VPCs with private subnets have the S3 and DynamoDB gateway endpoints.",
     enforcementLevel: "advisory",
     validateStack: (args, reportViolation) => {
-        const vpcs = args.resources.filter(r => r.type === vpcType);
-        const endpoints = args.resources.filter(r => r.type === vpcEndpointType);
-        const associations = args.resources.filter(r => r.type === vpcEndpointRouteTableAssociationType);
         const graph = networkGraph(args.resources);
-        for (const vpc of vpcs) {
-            const privateSubnets = graph.facts.filter(f => f.vpc === vpc && isPrivate(f) === true);
+        const endpoints = resourceSet(args.resources.filter(r => r.type === vpcEndpointType));
+        const associations = associationsOf(endpoints, args.resources.filter(r => r.type === vpcEndpointRouteTableAssociationType));
+        const privateSubnetsOf = groupBy(graph.facts.filter(f => isPrivate(f) === true), f => [f.vpc]);
+        // An endpoint whose VPC is unknown might be in any of them.
+        const vpcOf = new Map(endpoints.list.map(e => [e, resolveReference(e, "vpcId", graph.vpcs)]));
+        const endpointsOf = groupBy(endpoints.list, e => [vpcOf.get(e)]);
+        const unplaced = endpoints.list.filter(e => vpcOf.get(e) === undefined && isUnknown(rawProps(e.props).vpcId));
+        const order = new Map(endpoints.list.map((e, i) => [e, i]));
+        for (const vpc of graph.vpcs.list) {
+            const privateSubnets = privateSubnetsOf.get(vpc) ?? [];
             if (privateSubnets.length === 0) continue;
-            const inVpc = endpoints.filter(e => {
-                const target = resolveReference(e, "vpcId", vpcs);
-                return target === vpc || (target === undefined && isUnknown(rawProps(e.props).vpcId));
-            });
+            const inVpc = [...endpointsOf.get(vpc) ?? [], ...unplaced].sort((a, b) => order.get(a)! - order.get(b)!);
             // An endpoint whose service or type is unknown might be the one we look for: stay silent.
             if (inVpc.some(e => isUnknown(rawProps(e.props).serviceName) || isUnknown(rawProps(e.props).vpcEndpointType))) continue;
             for (const service of gatewayServices) {
@@ -39,17 +42,13 @@ export const vpcGatewayEndpoints: StackValidationPolicy = {
                     );
                     continue;
                 }
-                const attached = attachedTables(gateways, endpoints, associations, graph);
+                const attached = attachedTables(gateways, associations, graph);
                 if (!attached) continue; // an attachment that cannot be told might be the missing one
                 // A subnet whose table cannot be told is not private as far as isPrivate knows, so every table here is known.
-                const unattached = new Map<RouteTableNode, PolicyResource[]>();
-                for (const fact of privateSubnets) {
-                    if (!fact.routeTable || attached.has(fact.routeTable)) continue;
-                    unattached.set(fact.routeTable, [...unattached.get(fact.routeTable) ?? [], fact.subnet]);
-                }
+                const unattached = groupBy(privateSubnets, fact => [fact.routeTable && !attached.has(fact.routeTable) ? fact.routeTable : undefined]);
                 if (unattached.size === 0) continue;
-                const tables = [...unattached].map(([table, subnets]) =>
-                    `${routeTableLabel(table)} (subnet${subnets.length > 1 ? "s" : ""} ${subnets.map(s => `'${s.name}'`).join(", ")})`);
+                const tables = [...unattached].map(([table, facts]) =>
+                    `${routeTableLabel(table)} (subnet${facts.length > 1 ? "s" : ""} ${facts.map(f => `'${f.subnet.name}'`).join(", ")})`);
                 const names = gateways.map(e => `'${e.name}'`).join(", ");
                 reportViolation(
                     `The ${service} gateway endpoint${gateways.length > 1 ? "s" : ""} ${names} of VPC '${vpc.name}' ${gateways.length > 1 ? "are" : "is"} not attached to the route tables of its private subnets: ${tables.join(", ")}: ` +
@@ -64,31 +63,31 @@ export const vpcGatewayEndpoints: StackValidationPolicy = {
 };
 
 /**
+ * The VpcEndpointRouteTableAssociations of each endpoint; undefined when some association's
+ * endpoint cannot be told (it might attach any of them).
+ */
+function associationsOf(endpoints: ResourceSet, associations: PolicyResource[]): Map<PolicyResource, PolicyResource[]> | undefined {
+    const known = (value: unknown) => typeof value === "string" && !isUnknown(value);
+    const everyIdKnown = endpoints.list.every(e => known(rawProps(e.props).id));
+    const endpointOf = new Map(associations.map(a => [a, resolveReference(a, "vpcEndpointId", endpoints)]));
+    // A known id of no endpoint in the stack attaches some other endpoint; an unknown one might be ours.
+    if (associations.some(a => !endpointOf.get(a) && !(known(rawProps(a.props).vpcEndpointId) && everyIdKnown))) return undefined;
+    return groupBy(associations, a => [endpointOf.get(a)]);
+}
+
+/**
  * The route tables these gateway endpoints are attached to, through their routeTableIds and
  * VpcEndpointRouteTableAssociations; undefined when some attachment cannot be told.
  */
-function attachedTables(
-    gateways: PolicyResource[], endpoints: PolicyResource[], associations: PolicyResource[], graph: ReturnType<typeof networkGraph>,
-): Set<RouteTableNode> | undefined {
+function attachedTables(gateways: PolicyResource[], associations: ReturnType<typeof associationsOf>, graph: NetworkGraph): Set<RouteTableNode> | undefined {
+    if (!associations) return undefined;
     const attached = new Set<RouteTableNode>();
     for (const endpoint of gateways) {
-        const tables = graph.routeTablesOf(endpoint, "routeTableIds");
-        if (!tables) return undefined;
-        tables.forEach(t => attached.add(t));
-    }
-    for (const association of associations) {
-        const endpoint = resolveReference(association, "vpcEndpointId", endpoints);
-        if (!endpoint) {
-            // A known id of no endpoint in the stack attaches some other endpoint; an unknown one might be ours.
-            const id = rawProps(association.props).vpcEndpointId;
-            const known = (value: unknown) => typeof value === "string" && !isUnknown(value);
-            if (known(id) && endpoints.every(e => known(rawProps(e.props).id))) continue;
-            return undefined;
+        const viaAssociations = (associations.get(endpoint) ?? []).map(a => graph.routeTableOf(a, "routeTableId"));
+        for (const table of [...graph.routeTablesOf(endpoint, "routeTableIds") ?? [undefined], ...viaAssociations]) {
+            if (!table) return undefined;
+            attached.add(table);
         }
-        if (!gateways.includes(endpoint)) continue;
-        const table = graph.routeTableOf(association, "routeTableId");
-        if (!table) return undefined;
-        attached.add(table);
     }
     return attached;
 }

@@ -1,6 +1,6 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { displayName, isKind, kubernetesKind, namespaceOf } from "../lib/kubernetes";
-import { at, containsUnknown, isUnknown, isUnknownAt, rawProps } from "../lib/unknowns";
+import { at, containsUnknown, isUnknown, isUnknownAt, listAt, rawProps, shown } from "../lib/unknowns";
 
 const zoneKey = "topology.kubernetes.io/zone";
 
@@ -9,35 +9,52 @@ interface Config {
     zoneCount?: number;
 }
 
+/** The stack's HPAs, indexed once: which one scales a workload, and whether one whose target or namespace is unknown might scale any. */
+interface Hpas {
+    scaling(namespace: string, kind: string, name: unknown): PolicyResource | undefined;
+    undecided: boolean;
+}
+
+function hpaIndex(hpas: PolicyResource[]): Hpas {
+    const key = (...parts: unknown[]) => JSON.stringify(parts);
+    const scaling = new Map<string, PolicyResource>();
+    let undecided = false;
+    for (const hpa of hpas) {
+        const props = rawProps(hpa.props);
+        const namespace = namespaceOf(props, hpa.provider);
+        if (namespace === undefined || ["kind", "name"].some(k => isUnknownAt(props, "spec", "scaleTargetRef", k))) {
+            undecided = true;
+            continue;
+        }
+        const target = ["kind", "name"].map(k => at(props, "spec", "scaleTargetRef", k));
+        // A target that is an object or a list names no workload.
+        if (target.some(part => part !== null && typeof part === "object")) continue;
+        if (!scaling.has(key(namespace, ...target))) scaling.set(key(namespace, ...target), hpa);
+    }
+    return {
+        scaling: (namespace, kind, name) => scaling.get(key(namespace, kind, name)),
+        undecided,
+    };
+}
+
 /**
  * The replicas a workload runs at least: spec.replicas, or when that is unset the minReplicas of an
  * HPA scaling it (same namespace; HPA default 1). "unknown" while any of it cannot be known.
  */
-function minimumReplicas(workload: PolicyResource, hpas: PolicyResource[]): { replicas: number; hpa?: string } | "unknown" {
+function minimumReplicas(workload: PolicyResource, hpas: Hpas): { replicas: number; hpa?: string } | "unknown" {
     const props = rawProps(workload.props);
     if (isUnknownAt(props, "spec", "replicas")) return "unknown";
     const replicas = at(props, "spec", "replicas");
     if (typeof replicas === "number") return { replicas };
-    const kind = kubernetesKind(workload.type)!.kind;
-    const name = at(props, "metadata", "name") ?? workload.name;
     const namespace = namespaceOf(props, workload.provider);
     if (isUnknownAt(props, "metadata", "name") || namespace === undefined) return "unknown";
     // An HPA whose target or namespace is unknown might be this workload's: undecided unless another surely is.
-    let mightScaleIt = false;
-    for (const hpa of hpas) {
-        const hpaProps = rawProps(hpa.props);
-        const hpaNamespace = namespaceOf(hpaProps, hpa.provider);
-        if (["kind", "name"].some(key => isUnknownAt(hpaProps, "spec", "scaleTargetRef", key)) || hpaNamespace === undefined) {
-            mightScaleIt = true;
-            continue;
-        }
-        const target = ["kind", "name"].map(key => at(hpaProps, "spec", "scaleTargetRef", key));
-        if (target[0] !== kind || target[1] !== name || hpaNamespace !== namespace) continue;
-        if (isUnknownAt(hpaProps, "spec", "minReplicas")) return "unknown";
-        const minReplicas = at(hpaProps, "spec", "minReplicas");
-        return { replicas: typeof minReplicas === "number" ? minReplicas : 1, hpa: `${hpaNamespace}/${at(hpaProps, "metadata", "name") ?? hpa.name}` };
-    }
-    return mightScaleIt ? "unknown" : { replicas: 1 };
+    const hpa = hpas.scaling(namespace, kubernetesKind(workload.type)!.kind, at(props, "metadata", "name") ?? workload.name);
+    if (!hpa) return hpas.undecided ? "unknown" : { replicas: 1 };
+    const hpaProps = rawProps(hpa.props);
+    if (isUnknownAt(hpaProps, "spec", "minReplicas")) return "unknown";
+    const minReplicas = at(hpaProps, "spec", "minReplicas");
+    return { replicas: typeof minReplicas === "number" ? minReplicas : 1, hpa: displayName(hpaProps.metadata, hpa.name, hpa.provider) };
 }
 
 /** Multi-replica workloads spread on the zone key so every zone has local endpoints. */
@@ -52,7 +69,7 @@ export const zoneSpread: StackValidationPolicy = {
     },
     validateStack: (args, reportViolation) => {
         const zones = args.getConfig<Config>().zoneCount ?? 3;
-        const hpas = args.resources.filter(r => isKind(r.type, "autoscaling", "HorizontalPodAutoscaler"));
+        const hpas = hpaIndex(args.resources.filter(r => isKind(r.type, "autoscaling", "HorizontalPodAutoscaler")));
         for (const resource of args.resources.filter(r => isKind(r.type, "apps", "Deployment", "StatefulSet"))) {
             const message = violation(resource, minimumReplicas(resource, hpas), zones);
             if (message) reportViolation(message, resource.urn);
@@ -74,8 +91,8 @@ function pinnedToOneZone(props: Record<string, any>): boolean | undefined {
     const terms = at(props, ...termsPath);
     if (!Array.isArray(terms) || terms.length === 0) return false;
     if (containsUnknown(terms)) return undefined;
-    return terms.every(term => (term?.matchExpressions ?? []).some((e: any) =>
-        e?.key === zoneKey && e?.operator === "In" && Array.isArray(e?.values) && e.values.length === 1));
+    return terms.every(term => listAt(term, "matchExpressions").some(e =>
+        at(e, "key") === zoneKey && at(e, "operator") === "In" && listAt(e, "values").length === 1));
 }
 
 function violation(resource: PolicyResource, minimum: ReturnType<typeof minimumReplicas>, zones: number): string | undefined {
@@ -97,6 +114,6 @@ function violation(resource: PolicyResource, minimum: ReturnType<typeof minimumR
         return `${workload} ${runs} with no topologySpreadConstraint on ${zoneKey}: the scheduler may pack them into one zone, leaving the other zones to call across. ` +
             `Fix: add {topologyKey: ${zoneKey}, maxSkew: 1, whenUnsatisfiable: DoNotSchedule, minDomains: ${zones}}.`;
     }
-    return `${workload} spreads on ${zoneKey} with minDomains ${zonal.minDomains ?? "unset"}, below the ${zones} zones: while fewer zones have nodes the skew check passes and replicas pile into them. ` +
+    return `${workload} spreads on ${zoneKey} with minDomains ${shown(zonal.minDomains)}, below the ${zones} zones: while fewer zones have nodes the skew check passes and replicas pile into them. ` +
         `Fix: set minDomains: ${zones} (with whenUnsatisfiable: DoNotSchedule).`;
 }

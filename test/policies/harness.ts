@@ -165,8 +165,9 @@ export async function remediate(policies: Policies, fixture: Fixture, options: {
 }
 
 /**
- * Validates one policy's config as the engine does before Configure: the policy's configSchema as a
- * JSON-schema object plus enforcementLevel. Returns ajv's error text, or undefined when valid.
+ * Validates one policy's config as the offline preview does before Configure (the engine's check,
+ * plus no property the schema does not declare): the policy's configSchema as a closed JSON-schema
+ * object, plus enforcementLevel. Returns ajv's error text, or undefined when valid.
  */
 export function validatePolicyConfig(policy: Policy, value: PackConfig[string]): string | undefined {
     const config = typeof value === "string" ? { enforcementLevel: value } : value;
@@ -177,6 +178,7 @@ export function validatePolicyConfig(policy: Policy, value: PackConfig[string]):
             ...(policy.configSchema?.properties ?? {}),
         },
         required: policy.configSchema?.required ?? [],
+        additionalProperties: false,
     };
     const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
     const validate = ajv.compile(schema);

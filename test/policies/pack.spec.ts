@@ -64,8 +64,11 @@ describe("policies: the cross-az-guardrails pack", () => {
                 assert.equal(levelIn(dev, name), name === "nat-gateway-per-az" ? "advisory" : level, `dev ${name}`);
             }
         });
-        it("rejects an invalid level through the same validation", () => {
+        it("rejects an invalid level and a property the policy does not declare through the same validation", () => {
             assert.match(validatePolicyConfig(allPolicies[0], "blocking" as never)!, /enforcementLevel must be equal to one of the allowed values/);
+            const zoneSpread = allPolicies.find(p => p.name === "zone-spread")!;
+            assert.equal(validatePolicyConfig(zoneSpread, { enforcementLevel: "advisory", zoneCount: 5 }), undefined);
+            assert.match(validatePolicyConfig(zoneSpread, { enforcementLevel: "advisory", zonecount: 5 })!, /must NOT have additional properties/);
         });
     });
 

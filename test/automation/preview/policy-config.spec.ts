@@ -60,6 +60,17 @@ describe("automation/preview/policy-config", () => {
             { message: "policy pack config is invalid: limits: max must be >= 1, got 0" });
     });
 
+    it("rejects a property the policy's schema does not declare, naming policy and property on one line", () => {
+        assert.throws(() => resolvePolicyConfig(pack, readPolicyPackConfig(configFile({ limits: { enforcementLevel: "mandatory", Max: 9 } }))),
+            { message: "policy pack config is invalid: limits: unknown property Max (it takes max)" });
+        assert.throws(() => resolvePolicyConfig(pack, readPolicyPackConfig(configFile({ plain: { enforcementLevel: "advisory", max: 9 } }))),
+            { message: "policy pack config is invalid: plain: unknown property max (it takes none)" });
+        const closed: PackInfo = { ...pack, policies: [{ name: "priced", kind: "stack", enforcementLevel: "mandatory", configSchema: {
+            properties: { traffic: { type: "object", properties: { eastWestGbPerMonth: { type: "number" } }, additionalProperties: false } }, required: [] } }] };
+        assert.throws(() => resolvePolicyConfig(closed, {}, { eastWestGbPerMonth: 1, eastWestGB: 2 }),
+            { message: "policy pack config is invalid: priced: unknown property traffic.eastWestGB (it takes eastWestGbPerMonth)" });
+    });
+
     it("rejects unknown policy names, bad levels and files that are not JSON", () => {
         assert.throws(() => resolvePolicyConfig(pack, readPolicyPackConfig(configFile({ plian: "advisory" }))), /names plian, which pack p does not have/);
         assert.throws(() => readPolicyPackConfig(configFile({ plain: "strict" })), /plain.enforcementLevel must be one of advisory\|mandatory\|remediate\|disabled, got "strict"/);

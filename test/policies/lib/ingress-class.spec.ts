@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { PolicyResource } from "@pulumi/policy";
 import {
-    backendServiceNames, classParamsTargetType, findByName, resolveAlbClass, UNRESOLVED,
+    backendServiceNames, byName, classParamsTargetType, findByName, ingressClasses, resolveAlbClass, UNRESOLVED,
 } from "../../../policies/lib/ingress-class";
 import { UNKNOWN, UNKNOWN_ARRAY, UNKNOWN_OBJECT } from "../harness";
 
@@ -37,40 +37,51 @@ describe("policies/lib/ingress-class", () => {
         });
     });
 
+    describe("byName", () => {
+        it("answers as findByName over the resources of that name and those whose name is unknown", () => {
+            const web = service("web", "shop");
+            const find = byName([service("web", "other"), service(UNKNOWN, "shop"), web, service("api", "shop")]);
+            assert.equal(find("web", "shop"), web);
+            assert.equal(find("db", "shop"), UNRESOLVED, "the unknown name might be db");
+            assert.equal(byName([web, service("api", "shop")])("db", "shop"), undefined);
+            assert.equal(byName([service({ name: "web" }, "shop")])("web", "shop"), undefined, "a name that is no string names nothing");
+        });
+    });
+
     describe("resolveAlbClass", () => {
         const ingress = (spec: Record<string, unknown>, annotations: unknown = {}) => ({ metadata: { name: "i", annotations }, spec });
         it("resolves ingressClassName through the IngressClass's controller", () => {
             for (const controller of ["ingress.k8s.aws/alb", "eks.amazonaws.com/alb"]) {
                 const c = ingressClass("internal", controller);
-                assert.deepEqual(resolveAlbClass(ingress({ ingressClassName: "internal" }), [c]), { className: "internal", isDefault: false, ingressClass: c });
+                assert.deepEqual(resolveAlbClass(ingress({ ingressClassName: "internal" }), ingressClasses([c])), { className: "internal", isDefault: false, ingressClass: c });
             }
-            assert.equal(resolveAlbClass(ingress({ ingressClassName: "internal" }), [ingressClass("internal", "k8s.io/ingress-nginx")]), undefined);
+            assert.equal(resolveAlbClass(ingress({ ingressClassName: "internal" }), ingressClasses([ingressClass("internal", "k8s.io/ingress-nginx")])), undefined);
         });
         it("takes a class name with no IngressClass in the stack as ALB only when it is 'alb'", () => {
-            assert.deepEqual(resolveAlbClass(ingress({ ingressClassName: "alb" }), []), { className: "alb", isDefault: false });
-            assert.equal(resolveAlbClass(ingress({ ingressClassName: "internal" }), []), undefined);
+            assert.deepEqual(resolveAlbClass(ingress({ ingressClassName: "alb" }), ingressClasses([])), { className: "alb", isDefault: false });
+            assert.equal(resolveAlbClass(ingress({ ingressClassName: "internal" }), ingressClasses([])), undefined);
         });
         it("reads the legacy kubernetes.io/ingress.class annotation when there is no ingressClassName", () => {
-            assert.deepEqual(resolveAlbClass(ingress({}, { "kubernetes.io/ingress.class": "alb" }), []), { className: "alb", isDefault: false });
-            assert.equal(resolveAlbClass(ingress({}, { "kubernetes.io/ingress.class": "nginx" }), [ingressClass("alb", "ingress.k8s.aws/alb", isDefault)]), undefined);
+            assert.deepEqual(resolveAlbClass(ingress({}, { "kubernetes.io/ingress.class": "alb" }), ingressClasses([])), { className: "alb", isDefault: false });
+            assert.equal(resolveAlbClass(ingress({}, { "kubernetes.io/ingress.class": "nginx" }), ingressClasses([ingressClass("alb", "ingress.k8s.aws/alb", isDefault)])), undefined);
         });
         it("uses the default IngressClass for an Ingress with no class", () => {
             const c = ingressClass("alb", "ingress.k8s.aws/alb", isDefault);
-            assert.deepEqual(resolveAlbClass(ingress({}), [c]), { className: "alb", isDefault: true, ingressClass: c });
-            assert.equal(resolveAlbClass(ingress({}), [ingressClass("alb", "ingress.k8s.aws/alb")]), undefined);
-            assert.equal(resolveAlbClass(ingress({}), [ingressClass("nginx", "k8s.io/ingress-nginx", isDefault)]), undefined);
-            assert.equal(resolveAlbClass(ingress({}), [c, ingressClass("nginx", "k8s.io/ingress-nginx", isDefault)]), UNRESOLVED, "two defaults, different controllers");
+            assert.deepEqual(resolveAlbClass(ingress({}), ingressClasses([c])), { className: "alb", isDefault: true, ingressClass: c });
+            assert.equal(resolveAlbClass(ingress({}), ingressClasses([ingressClass("alb", "ingress.k8s.aws/alb")])), undefined);
+            assert.equal(resolveAlbClass(ingress({}), ingressClasses([ingressClass("nginx", "k8s.io/ingress-nginx", isDefault)])), undefined);
+            assert.equal(resolveAlbClass(ingress({}), ingressClasses([c, ingressClass("nginx", "k8s.io/ingress-nginx", isDefault)])), UNRESOLVED, "two defaults, different controllers");
         });
         it("is UNRESOLVED whenever the answer hangs on an unknown", () => {
-            assert.equal(resolveAlbClass(ingress({ ingressClassName: UNKNOWN }), []), UNRESOLVED);
-            assert.equal(resolveAlbClass({ metadata: {}, spec: UNKNOWN_OBJECT }, []), UNRESOLVED);
-            assert.equal(resolveAlbClass(ingress({ ingressClassName: "internal" }), [ingressClass("internal", UNKNOWN)]), UNRESOLVED);
-            assert.equal(resolveAlbClass(ingress({ ingressClassName: "alb" }), [ingressClass(UNKNOWN, "k8s.io/ingress-nginx")]), UNRESOLVED);
-            assert.equal(resolveAlbClass(ingress({}, UNKNOWN_OBJECT), []), UNRESOLVED, "legacy annotation unknown");
-            assert.equal(resolveAlbClass({ metadata: UNKNOWN, spec: {} }, []), UNRESOLVED, "whole metadata unknown");
+            assert.equal(resolveAlbClass(ingress({ ingressClassName: UNKNOWN }), ingressClasses([])), UNRESOLVED);
+            assert.equal(resolveAlbClass({ metadata: {}, spec: UNKNOWN_OBJECT }, ingressClasses([])), UNRESOLVED);
+            assert.equal(resolveAlbClass(ingress({ ingressClassName: "internal" }), ingressClasses([ingressClass("internal", UNKNOWN)])), UNRESOLVED);
+            assert.equal(resolveAlbClass(ingress({ ingressClassName: "alb" }), ingressClasses([ingressClass(UNKNOWN, "k8s.io/ingress-nginx")])), UNRESOLVED);
+            assert.equal(resolveAlbClass(ingress({}, UNKNOWN_OBJECT), ingressClasses([])), UNRESOLVED, "legacy annotation unknown");
+            assert.equal(resolveAlbClass({ metadata: UNKNOWN, spec: {} }, ingressClasses([])), UNRESOLVED, "whole metadata unknown");
             const unknownDefault = ingressClass("alb", "ingress.k8s.aws/alb", { metadata: { annotations: UNKNOWN_OBJECT } });
-            assert.equal(resolveAlbClass(ingress({}), [unknownDefault]), UNRESOLVED);
-            assert.equal(resolveAlbClass(ingress({}), [ingressClass("alb", UNKNOWN, isDefault)]), UNRESOLVED);
+            assert.equal(resolveAlbClass(ingress({}), ingressClasses([unknownDefault])), UNRESOLVED);
+            assert.equal(resolveAlbClass(ingress({}), ingressClasses([ingressClass("alb", UNKNOWN, isDefault)])), UNRESOLVED);
         });
     });
 
@@ -78,23 +89,23 @@ describe("policies/lib/ingress-class", () => {
         const withParams = (parameters: unknown) => ingressClass("c", "ingress.k8s.aws/alb", { spec: { parameters } });
         const ref = { apiGroup: "elbv2.k8s.aws", kind: "IngressClassParams", name: "p" };
         it("reads spec.targetType of the referenced elbv2.k8s.aws IngressClassParams", () => {
-            assert.deepEqual(classParamsTargetType(withParams(ref), [lbcParams("p", { targetType: "ip" })]), { paramsName: "p", targetType: "ip" });
-            assert.deepEqual(classParamsTargetType(withParams(ref), [lbcParams("p", { targetType: "instance" })]), { paramsName: "p", targetType: "instance" });
+            assert.deepEqual(classParamsTargetType(withParams(ref), ingressClasses([lbcParams("p", { targetType: "ip" })])), { paramsName: "p", targetType: "ip" });
+            assert.deepEqual(classParamsTargetType(withParams(ref), ingressClasses([lbcParams("p", { targetType: "instance" })])), { paramsName: "p", targetType: "instance" });
         });
         it("is undefined without a class, parameters, params in the stack, or targetType; ignores other API groups", () => {
-            assert.equal(classParamsTargetType(undefined, []), undefined);
-            assert.equal(classParamsTargetType(ingressClass("c", "ingress.k8s.aws/alb"), []), undefined);
-            assert.equal(classParamsTargetType(withParams(ref), []), undefined);
-            assert.equal(classParamsTargetType(withParams(ref), [lbcParams("p", { scheme: "internal" })]), undefined);
+            assert.equal(classParamsTargetType(undefined, ingressClasses([])), undefined);
+            assert.equal(classParamsTargetType(ingressClass("c", "ingress.k8s.aws/alb"), ingressClasses([])), undefined);
+            assert.equal(classParamsTargetType(withParams(ref), ingressClasses([])), undefined);
+            assert.equal(classParamsTargetType(withParams(ref), ingressClasses([lbcParams("p", { scheme: "internal" })])), undefined);
             const auto = resource("kubernetes:eks.amazonaws.com/v1:IngressClassParams", "auto", { metadata: { name: "p" }, spec: { targetType: "ip" } });
-            assert.equal(classParamsTargetType(withParams({ ...ref, apiGroup: "eks.amazonaws.com" }), [auto]), undefined);
+            assert.equal(classParamsTargetType(withParams({ ...ref, apiGroup: "eks.amazonaws.com" }), ingressClasses([auto])), undefined);
         });
         it("is UNRESOLVED when the reference, the params' name, spec or targetType is unknown", () => {
-            assert.equal(classParamsTargetType(withParams(UNKNOWN_OBJECT), []), UNRESOLVED);
-            assert.equal(classParamsTargetType(withParams({ ...ref, name: UNKNOWN }), []), UNRESOLVED);
-            assert.equal(classParamsTargetType(withParams(ref), [lbcParams(UNKNOWN, { targetType: "ip" })]), UNRESOLVED);
-            assert.equal(classParamsTargetType(withParams(ref), [lbcParams("p", UNKNOWN_OBJECT)]), UNRESOLVED);
-            assert.equal(classParamsTargetType(withParams(ref), [lbcParams("p", { targetType: UNKNOWN })]), UNRESOLVED);
+            assert.equal(classParamsTargetType(withParams(UNKNOWN_OBJECT), ingressClasses([])), UNRESOLVED);
+            assert.equal(classParamsTargetType(withParams({ ...ref, name: UNKNOWN }), ingressClasses([])), UNRESOLVED);
+            assert.equal(classParamsTargetType(withParams(ref), ingressClasses([lbcParams(UNKNOWN, { targetType: "ip" })])), UNRESOLVED);
+            assert.equal(classParamsTargetType(withParams(ref), ingressClasses([lbcParams("p", UNKNOWN_OBJECT)])), UNRESOLVED);
+            assert.equal(classParamsTargetType(withParams(ref), ingressClasses([lbcParams("p", { targetType: UNKNOWN })])), UNRESOLVED);
         });
     });
 

@@ -52,6 +52,18 @@ describe("policies/rules/container-resource-requests", () => {
         deployment.props.spec.template.spec.resources = UNKNOWN;
         assert.deepEqual(await messages([deployment]), [], "unknown pod-level resources: silent");
     });
+    it("names a container by its place when its name is unknown or not a string, and skips entries that are no container", async () => {
+        const [deployment] = fixtures();
+        deployment.props.spec.template.spec.containers = [null, "app", 7, { name: UNKNOWN, image: "a" }, { name: { first: "a" }, image: "b" }];
+        const found = await messages([deployment]);
+        assert.deepEqual(found.map(m => m.split("\n")[1].split(" has no")[0]), [
+            "Deployment default/d container containers[3] (a name known only after deployment)",
+            "Deployment default/d container containers[4]",
+        ]);
+        deployment.props.spec.template.spec.containers = "app";
+        deployment.props.spec.template.spec.initContainers = { name: "init" };
+        assert.deepEqual(await messages([deployment]), []);
+    });
     it("is silent on unknown requests, limits or pod specs", async () => {
         const [deployment] = fixtures();
         deployment.props.spec.template.spec.containers[0].resources = { requests: { cpu: "1" }, limits: UNKNOWN };

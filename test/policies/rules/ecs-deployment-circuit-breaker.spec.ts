@@ -27,6 +27,14 @@ describe("policy ecs-deployment-circuit-breaker", () => {
         assert.match((await run(withBreaker({ enable: true, rollback: false }))).violations[0], /^ECS service web does not roll back when its deployment circuit breaker trips: /);
     });
 
+    it("reads a null breaker as none and a malformed one as disabled, without throwing", async () => {
+        assert.match((await run(withBreaker(null))).violations[0], /^ECS service web has no deployment circuit breaker: /);
+        for (const breaker of ["yes", [true, true], 1, { enable: "true", rollback: true }]) {
+            assert.match((await run(withBreaker(breaker))).violations[0], /^ECS service web has its deployment circuit breaker disabled: /, JSON.stringify(breaker));
+        }
+        assert.equal((await run({ ...withBreaker(null), deploymentController: null })).violations.length, 1);
+    });
+
     it("stays silent when the breaker or the controller is unknown during preview", async () => {
         assert.deepEqual(await run(withBreaker(UNKNOWN)), { violations: [] });
         assert.deepEqual(await run(withBreaker({ enable: true, rollback: UNKNOWN })), { violations: [] });

@@ -33,6 +33,17 @@ describe("policies/rules/interface-endpoint-break-even", () => {
         assert.deepEqual(await findings([endpoint("logs")], withTraffic({ awsServiceGbPerMonth: { logs: 500 } }), { nat: "single" }), []);
     });
 
+    it("counts a NAT gateway whose subnet cannot be told in the stack's only declared VPC, whatever other VPC ids subnets name", async () => {
+        const fixtures = [...network({ nat: "single" }), endpoint("logs"), { type: "aws:ec2/subnet:Subnet", name: "imported", props: { availabilityZone: "us-east-1a", vpcId: "vpc-0123" } }];
+        const nat = fixtures.find(f => f.name === "nat-0")!;
+        nat.props.subnetId = "subnet-0456";
+        delete nat.propertyDependencies!.subnetId;
+        const run = async () => (await runPolicies([interfaceEndpointBreakEven], fixtures, { config: withTraffic({ awsServiceGbPerMonth: { logs: 200 } }) })).diagnostics.length;
+        assert.equal(await run(), 1);
+        fixtures[fixtures.length - 1].props.vpcId = UNKNOWN;
+        assert.equal(await run(), 1, "the same when that other VPC id is unknown");
+    });
+
     it("names endpoints that carry no priced traffic (ecr.api, ecr.dkr)", async () => {
         const found = await findings([endpoint("ecr.dkr")], withTraffic({ awsServiceGbPerMonth: { ecr: 5000 } }));
         assert.match(found[0], /costs \$21\.60\/month \(3 AZs x \$7\.20 \+ PrivateLink\) and saves nothing the traffic section prices: ecr\.dkr carries API calls, not data volume \(image layers come from S3\)\. Fix:/);

@@ -37,6 +37,14 @@ describe("policies/rules/internal-traffic-policy-local", () => {
         maybe.props.metadata.namespace = UNKNOWN;
         assert.deepEqual(await messages([service({ app: "agent" }), maybe]), [], "unknown namespace, labels match");
     });
+    it("leaves Services with an empty selector, or one that is no label map, to whoever manages their endpoints", async () => {
+        for (const selector of [{}, "app=agent", ["agent"], null, 3]) assert.deepEqual(await messages([service(selector)]), [], JSON.stringify(selector));
+    });
+    it("reads DaemonSet labels that are no label map as no labels, and only own labels", async () => {
+        for (const labels of ["app=agent", ["agent"], null]) assert.equal((await messages([service({ app: "agent" }), workload("DaemonSet", labels)])).length, 1, JSON.stringify(labels));
+        assert.equal((await messages([service({ toString: UNKNOWN }), workload("DaemonSet", {})])).length, 1, "Object.prototype's toString is no label");
+        assert.deepEqual(await messages([service({ app: "agent" }), workload("DaemonSet", { app: "other" }), workload("DaemonSet", { app: UNKNOWN }, "ops")]), [], "a label value that might be agent");
+    });
     it("is silent when the selector or DaemonSet labels are unknown", async () => {
         assert.deepEqual(await messages([service(UNKNOWN)]), []);
         assert.deepEqual(await messages([service({ app: UNKNOWN }), workload("DaemonSet", { app: "agent" })]), [], "an unknown selector value a DaemonSet's label could equal");

@@ -171,6 +171,12 @@ describe("policies/rules/lb-target-type-ip", () => {
             assert.deepEqual(found.map(f => f[0]), ["site"]);
             assert.match(found[0][1], /Ingress shop\/site \(class alb\) routes to Service shop\/web whose alb\.ingress\.kubernetes\.io\/target-type 'instance' overrides the Ingress's: .*Fix: annotate Service shop\/web with alb\.ingress\.kubernetes\.io\/target-type: ip\./);
         });
+        it("reports an overriding backend Service when the Ingress's own annotation is unknown, and shows odd values as values", async () => {
+            const found = await findings([backendService("web", { [targetTypeKey]: "instance" }), routedIngress("site", { ingressClassName: "alb" }, { [targetTypeKey]: UNKNOWN })]);
+            assert.match(found[0][1], /routes to Service shop\/web whose alb\.ingress\.kubernetes\.io\/target-type 'instance' overrides the Ingress's/);
+            const odd = await findings([backendService("web", { [targetTypeKey]: ["ip"] }), backendService("api"), routedIngress("site", { ingressClassName: "alb" }, { [targetTypeKey]: { mode: "ip" } }, ["web", "api"])]);
+            assert.match(odd[0][1], /has alb\.ingress\.kubernetes\.io\/target-type an object, and routes to Service shop\/web whose alb\.ingress\.kubernetes\.io\/target-type a list overrides/);
+        });
         it("is silent when a backend Service's annotations, metadata or name are unknown", async () => {
             for (const annotations of [UNKNOWN_OBJECT, { [targetTypeKey]: UNKNOWN }]) {
                 assert.deepEqual(await findings([backendService("web", annotations), routedIngress("site", { ingressClassName: "alb" })]), [], JSON.stringify(annotations));
@@ -286,6 +292,13 @@ describe("policies/rules/lb-target-type-ip", () => {
             assert.match((await findings([group(), binding]))[0][1], /TargetGroupBinding 'web-binding' registers Kubernetes targets in it/);
             const nodes = using("aws:autoscaling/group:Group", "nodes", { maxSize: 3, minSize: 3, targetGroupArns: [UNKNOWN], tags: [{ key: "kubernetes.io/cluster/prod", value: "owned", propagateAtLaunch: true }] }, { targetGroupArns: ["web"] });
             assert.match((await findings([group(), nodes]))[0][1], /Auto Scaling group 'nodes' of Kubernetes nodes is attached to it/);
+        });
+
+        it("follows an Auto Scaling attachment to the group it names, and to none when it names none", async () => {
+            const nodes = using("aws:autoscaling/group:Group", "nodes", { maxSize: 3, minSize: 3, tags: [{ key: "kubernetes.io/cluster/prod", value: "owned", propagateAtLaunch: true }] }, {});
+            const attach = (props: Record<string, unknown>, refs: Record<string, string[]>) => using("aws:autoscaling/attachment:Attachment", "attach", { lbTargetGroupArn: UNKNOWN, ...props }, { lbTargetGroupArn: ["web"], ...refs });
+            assert.match((await findings([group(), nodes, attach({ autoscalingGroupName: UNKNOWN }, { autoscalingGroupName: ["nodes"] })]))[0][1], /Auto Scaling group 'nodes' of Kubernetes nodes is attached to it by 'attach'/);
+            assert.deepEqual(await findings([group(), nodes, attach({}, {})]), [], "no autoscalingGroupName: no group, not the unnamed one");
         });
 
         it("leaves alone a placeholder nothing forwards to, even beside an EKS cluster", async () => {

@@ -106,11 +106,32 @@ describe("policies/rules/nat-gateway-per-az", () => {
                 urn: "urn:pulumi:test::cross-az-platform::awsx:ec2:Vpc$aws:ec2/vpc:Vpc$aws:ec2/subnet:Subnet::vpc-private-1" };
             assert.deepEqual(await violations([awsxVpc({ natGateways: { strategy: "Single" } }), child]), []);
         });
+        it("does not judge AZs it cannot read: names that are no strings, a count no region has", async () => {
+            for (const zones of [{ availabilityZoneNames: [{ name: "eu-west-1a" }, "eu-west-1b"] }, { numberOfAvailabilityZones: 2 ** 32 }, { numberOfAvailabilityZones: 2.5 }, { numberOfAvailabilityZones: "3" }]) {
+                assert.deepEqual(await violations([awsxVpc({ natGateways: { strategy: "Single" }, ...zones })]), [], JSON.stringify(zones));
+            }
+        });
         it("is silent when the strategy or the AZs are unknown", async () => {
             assert.deepEqual(await violations([awsxVpc({ natGateways: { strategy: UNKNOWN } })]), []);
             assert.deepEqual(await violations([awsxVpc({ natGateways: UNKNOWN })]), []);
             assert.deepEqual(await violations([awsxVpc({ natGateways: { strategy: "Single" }, availabilityZoneNames: UNKNOWN })]), []);
         });
+    });
+
+    it("is silent on a NAT gateway whose availabilityMode the program computes from another resource (it may turn out regional)", async () => {
+        const fixtures = network({ nat: "single" });
+        const nat = named(fixtures, "nat-0");
+        nat.props.availabilityMode = UNKNOWN;
+        nat.propertyDependencies!.availabilityMode = ["vpc"];
+        assert.deepEqual(await violations(fixtures), [], "computed in an apply of the VPC's outputs");
+        nat.props.availabilityMode = "regional";
+        assert.deepEqual(await violations(fixtures), [], "as it turns out");
+        nat.props.availabilityMode = "zonal";
+        assert.equal((await violations(fixtures)).length, 2, "or the other way");
+        // The AWS provider computes an unset availabilityMode (its default, zonal) and sends it unknown during preview, with no dependency.
+        nat.props.availabilityMode = UNKNOWN;
+        delete nat.propertyDependencies!.availabilityMode;
+        assert.equal((await violations(fixtures)).length, 2, "unset by the program: zonal");
     });
 
     it("ignores a VPC with no NAT gateway and passes a regional NAT gateway", async () => {

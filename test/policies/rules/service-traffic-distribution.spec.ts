@@ -30,8 +30,10 @@ describe("policies/rules/service-traffic-distribution", () => {
         assert.equal((await messages(yaml)).length, 1);
     });
 
-    it("rejects an unrecognised trafficDistribution value", async () => {
-        assert.match((await messages(service({ type: "LoadBalancer", trafficDistribution: "Random" })))[0], /has spec\.trafficDistribution 'Random'/);
+    it("rejects an unrecognised trafficDistribution value, showing it as a value", async () => {
+        assert.match((await messages(service({ type: "LoadBalancer", trafficDistribution: "Random" })))[0], /has spec\.trafficDistribution 'Random':/);
+        assert.match((await messages(service({ trafficDistribution: { mode: "PreferSameZone" } })))[0], /has spec\.trafficDistribution an object:/);
+        assert.match((await messages(service({ trafficDistribution: 3 })))[0], /has spec\.trafficDistribution 3:/);
     });
 
     it("exempts headless and ExternalName Services", async () => {
@@ -43,6 +45,7 @@ describe("policies/rules/service-traffic-distribution", () => {
         assert.deepEqual(await messages(service({ selector: undefined })), []);
         assert.deepEqual(await messages(service({ selector: {} })), []);
         assert.deepEqual(await messages(service({ selector: UNKNOWN })), [], "unknown selector: silent");
+        for (const selector of ["app=api", 1, null]) assert.deepEqual(await messages(service({ selector })), [], `a selector that is no label map: ${selector}`);
     });
 
     it("takes the namespace from the Kubernetes provider when metadata has none", async () => {
@@ -53,7 +56,7 @@ describe("policies/rules/service-traffic-distribution", () => {
         assert.deepEqual(await messages(inApps, config), [], "exempt in the provider's namespace");
         inApps.provider.props.namespace = UNKNOWN;
         assert.deepEqual(await messages(inApps, config), [], "unknown provider namespace, an exemption of that name: silent");
-        assert.match((await messages(inApps))[0], /Service \?\/api has no spec\.trafficDistribution/, "unknown provider namespace, no exemption: the finding");
+        assert.match((await messages(inApps))[0], /Service <a namespace known only after deployment>\/api has no spec\.trafficDistribution/, "unknown provider namespace, no exemption: the finding");
         assert.match((await messages(service({}, { name: "api" })))[0], /Service default\/api has no/, "no provider namespace: default");
     });
 
@@ -92,7 +95,7 @@ describe("policies/rules/service-traffic-distribution", () => {
                 assert.deepEqual(await messages(inNewNamespace("zone-echo-baseline"), config), []);
                 assert.deepEqual(await messages(service({}, { name: UNKNOWN, namespace: "crossaz-measurement" }), config), []);
                 const [elsewhere] = await messages(service({}, { name: UNKNOWN, namespace: "shop" }), config);
-                assert.match(elsewhere, /Service shop\/api \(name not known yet\) has no spec\.trafficDistribution/, "unknown name in a namespace no exemption names");
+                assert.match(elsewhere, /Service shop\/<a name known only after deployment; resource 'api'> has no spec\.trafficDistribution/, "unknown name in a namespace no exemption names");
                 assert.equal(await remediate([serviceTrafficDistribution], inNewNamespace("zone-echo-baseline"), { config: { "service-traffic-distribution": { enforcementLevel: "remediate", exemptServices: [exempt] } } }), undefined);
             });
         });

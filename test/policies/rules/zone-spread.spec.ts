@@ -74,6 +74,20 @@ describe("policies/rules/zone-spread", () => {
         assert.deepEqual(await messages(pinned(oneZone(UNKNOWN))), [], "unknown zones: silent");
         assert.deepEqual(await messages(pinned({ nodeSelector: { [zone]: UNKNOWN } })), [], "unknown nodeSelector: silent");
     });
+    it("reads malformed node affinity and constraints as not pinning and not spreading, without throwing", async () => {
+        const affinity = (terms: unknown) => {
+            const fixture = workload("Deployment", 3, [{ ...spread(3)[0], labelSelector: { matchExpressions: "app=api" } }, null, "zone"]);
+            fixture.props.spec.template.spec.affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } } };
+            return fixture;
+        };
+        for (const terms of [[{ matchExpressions: "zone=a" }], [{ matchExpressions: { key: zone } }], [null], [{ matchExpressions: [null, { key: zone, operator: "In", values: "a" }] }], "a"]) {
+            assert.deepEqual(await messages(affinity(terms)), [], JSON.stringify(terms));
+        }
+        assert.match((await messages(workload("Deployment", 3, [{ ...spread()[0], minDomains: { min: 3 } }])))[0], /with minDomains an object, below the 3 zones/);
+        const oddHpa = hpa(3);
+        oddHpa.props.metadata.name = { name: "api" };
+        assert.match((await messages([workload("Deployment", undefined), oddHpa]))[0], /runs at least 3 replicas \(HPA shop\/api-hpa minReplicas\)/);
+    });
     it("is silent on unknown replicas, constraints or minDomains", async () => {
         assert.deepEqual(await messages(workload("Deployment", UNKNOWN)), []);
         assert.deepEqual(await messages(workload("Deployment", 3, UNKNOWN)), []);
