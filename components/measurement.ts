@@ -119,27 +119,29 @@ export class CrossAzMeasurement extends pulumi.ComponentResource {
         const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {
             metadata: { name: namespaceName, labels: { ...partOf, ...podSecurityLabels("restricted") } },
         }, parent);
+        // The namespace by its name, known at preview like every input; dependsOn keeps the order a reference would.
+        const inside = { parent: this, dependsOn: [namespace] };
         const inNamespace = (resourceName: string, labels: Record<string, string> = partOf) =>
-            ({ name: resourceName, namespace: namespace.metadata.name, labels });
+            ({ name: resourceName, namespace: namespaceName, labels });
 
         // Every pod reads its node's zone label: get on nodes. The echo pods get nothing else;
         // the measurer also lists EndpointSlices and restarts the rolling Deployment (below).
         const zoneReader = new k8s.core.v1.ServiceAccount(`${name}-zone-reader`, {
             metadata: inNamespace("zone-reader"),
-        }, parent);
+        }, inside);
         const measurerAccount = new k8s.core.v1.ServiceAccount(`${name}-measurer`, {
             metadata: inNamespace("measurer"),
-        }, parent);
+        }, inside);
         const nodeReader = new k8s.rbac.v1.ClusterRole(`${name}-node-reader`, {
             metadata: { name: `${namespaceName}-node-reader`, labels: partOf },
             rules: [{ apiGroups: [""], resources: ["nodes"], verbs: ["get"] }],
-        }, parent);
+        }, inside);
         new k8s.rbac.v1.ClusterRoleBinding(`${name}-node-reader`, {
             metadata: { name: `${namespaceName}-node-reader`, labels: partOf },
             roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: nodeReader.metadata.name },
             subjects: [zoneReader, measurerAccount].map(account =>
-                ({ kind: "ServiceAccount", name: account.metadata.name, namespace: namespace.metadata.name })),
-        }, parent);
+                ({ kind: "ServiceAccount", name: account.metadata.name, namespace: namespaceName })),
+        }, inside);
         const measurerRole = new k8s.rbac.v1.Role(`${name}-measurer`, {
             metadata: inNamespace("measurer"),
             rules: [
@@ -148,12 +150,12 @@ export class CrossAzMeasurement extends pulumi.ComponentResource {
                 // Pod churn: restart that one Deployment and watch it roll.
                 { apiGroups: ["apps"], resources: ["deployments"], resourceNames: [ROLLING_ECHO_NAME], verbs: ["get", "patch"] },
             ],
-        }, parent);
+        }, inside);
         new k8s.rbac.v1.RoleBinding(`${name}-measurer`, {
             metadata: inNamespace("measurer"),
             roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: measurerRole.metadata.name },
-            subjects: [{ kind: "ServiceAccount", name: measurerAccount.metadata.name, namespace: namespace.metadata.name }],
-        }, parent);
+            subjects: [{ kind: "ServiceAccount", name: measurerAccount.metadata.name, namespace: namespaceName }],
+        }, inside);
 
         const scripts = compileForPod([ECHO_SCRIPT, MEASURER_SCRIPT].map(script => script.replace(/\.js$/, ".ts")));
         // Named after its content: a change to the scripts replaces the ConfigMap, which rolls
@@ -161,7 +163,7 @@ export class CrossAzMeasurement extends pulumi.ComponentResource {
         const scriptsConfigMap = new k8s.core.v1.ConfigMap(`${name}-scripts`, {
             metadata: inNamespace(`crossaz-measurement-scripts-${contentHash(scripts)}`),
             data: Object.fromEntries(scripts.map(file => [configMapKey(file.path), file.javascript])),
-        }, parent);
+        }, inside);
         // Each key mounted at its repository path, so relative requires resolve as in the repo.
         const scriptsVolume: k8s.types.input.core.v1.Volume = {
             name: "scripts",
@@ -210,7 +212,7 @@ export class CrossAzMeasurement extends pulumi.ComponentResource {
                         },
                     },
                 },
-            }, parent);
+            }, inside);
         });
 
         const serviceNames: Record<string, string> = {};
@@ -232,7 +234,7 @@ export class CrossAzMeasurement extends pulumi.ComponentResource {
                     ...(trafficDistribution && { trafficDistribution }),
                     ...(internalTrafficPolicy && { internalTrafficPolicy }),
                 },
-            }, parent);
+            }, inside);
         });
 
         /** The measurer's env format: variant=value pairs, comma-separated. */

@@ -119,9 +119,13 @@ export async function runModule(exported: any): Promise<Record<string, unknown> 
 /** Wraps the mock monitor so every successful registration is recorded with its request's graph facts and source position. */
 function recordRegistrations(monitor: MockMonitorInternals, into: RegisteredResource[], programDir: string): void {
     const originalNewUrn = monitor.newUrn.bind(monitor);
-    // The engine leaves the root stack out of its children's qualified type; the mock monitor does not.
-    monitor.newUrn = (parent, type, name) =>
-        originalNewUrn(parent && parent.split("::")[2] === ROOT_STACK_TYPE ? "" : parent, type, name);
+    // The engine qualifies a type with its parent's whole qualified type (a component's component's
+    // child is `Outer$Inner$aws:...`), leaving the root stack out; the mock monitor takes only the
+    // parent's own type, and keeps the root stack.
+    monitor.newUrn = (parent, type, name) => {
+        const parentType = parent ? parent.split("::")[2] : ROOT_STACK_TYPE;
+        return originalNewUrn("", parentType === ROOT_STACK_TYPE ? type : `${parentType}$${type}`, name);
+    };
 
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (request, callback) => register(request, (error, response) => {

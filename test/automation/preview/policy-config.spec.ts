@@ -65,7 +65,7 @@ describe("automation/preview/policy-config", () => {
             { message: "policy pack config is invalid: limits: unknown property Max (it takes max)" });
         assert.throws(() => resolvePolicyConfig(pack, readPolicyPackConfig(configFile({ plain: { enforcementLevel: "advisory", max: 9 } }))),
             { message: "policy pack config is invalid: plain: unknown property max (it takes none)" });
-        const closed: PackInfo = { ...pack, policies: [{ name: "priced", kind: "stack", enforcementLevel: "mandatory", configSchema: {
+        const closed: PackInfo = { ...pack, policies: [{ name: "priced", description: "Prices with traffic.", kind: "stack", enforcementLevel: "mandatory", configSchema: {
             properties: { traffic: { type: "object", properties: { eastWestGbPerMonth: { type: "number" } }, additionalProperties: false } }, required: [] } }] };
         assert.throws(() => resolvePolicyConfig(closed, {}, { eastWestGbPerMonth: 1, eastWestGB: 2 }),
             { message: "policy pack config is invalid: priced: unknown property traffic.eastWestGB (it takes eastWestGbPerMonth)" });
