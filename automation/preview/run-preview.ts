@@ -17,7 +17,7 @@ import { costLayoutFromGraph } from "./cost-layout";
 import { PreviewError } from "./errors";
 import { readPolicyPackConfig, resolvePolicyConfig } from "./policy-config";
 import { StackSettings, loadStackSettings } from "./project";
-import { analyzerProperties, policyViewProperties, reportedProperties } from "./properties";
+import { analyzerProperties, policyViewProperties, reportedProperties, UNKNOWN } from "./properties";
 import { RegisteredResource, SourcePosition, runProgram } from "./run-program";
 
 export interface PreviewOptions {
@@ -237,7 +237,11 @@ export async function evaluatePolicies(pack: PolicyPackClient, resources: Regist
         const id = r.id !== undefined && r.type.startsWith("aws:") ? { id: r.id } : {};
         return { ...resource, properties: { ...analyzerProperties(r.outputs), ...resource.properties, ...id } };
     });
-    for (const d of await whenTimedOut(explain, afterUpdate, () => pack.analyzeStack(afterUpdate))) {
+    // A provider whose configuration is unknown (a new EKS cluster's kubeconfig in a first preview)
+    // cannot be configured, so the engine plans its resources with no state: AnalyzeStack gets no
+    // properties for them (the real CLI does so). The cost report keeps the declared inputs.
+    const stackView = afterUpdate.map(r => r.provider && JSON.stringify(r.provider.properties).includes(UNKNOWN) ? { ...r, properties: {} } : r);
+    for (const d of await whenTimedOut(explain, stackView, () => pack.analyzeStack(stackView))) {
         if (d.level === "advisory" || d.level === "mandatory") violations.push({ policy: d.policy, level: d.level, urn: d.urn ?? null, message: d.message });
     }
     // Concurrent calls finish in any order; the report must not.

@@ -189,17 +189,26 @@ describe("automation/offline-preview (end to end)", function () {
             assert.match(payments.message, /Service payments\/payments has no spec\.trafficDistribution/, "namespace from its provider");
         });
 
-        it("--new-stack: with no id or computed output known yet, prod, dev and the bad program get the same verdict and cost", async () => {
+        it("--new-stack: with no id or computed output known yet, prod, dev and the bad program get the same verdict and cost (stack policies see nothing behind a provider configured only once deployed)", async () => {
             const verdict = (run: Run) => {
                 const result = json(run);
                 return { code: run.code, violations: result.violations.map(v => [v.policy, v.level, v.urn, v.message]), cost: result.cost };
             };
+            // The measurement's Services sit behind the new cluster's Kubernetes provider, whose kubeconfig
+            // is unknown in a first preview: the engine cannot configure it and gives stack policies no
+            // properties for them (the real CLI does so, test/engine/preview.spec.ts), so this stack
+            // policy finding only appears once the cluster exists.
+            const onlyOnceDeployed: Record<string, string[]> = { [PROD.join(" ")]: ["internal-traffic-policy-local::measurement-internal-local"] };
             for (const args of [PROD, DEV_JSON, BAD]) {
                 const asNew = await preview(...asNewStack(args));
                 const resources = json(asNew).resources;
                 assert.deepEqual(resources.filter(r => r.id !== null), [], `${args.join(" ")}: nothing has an id yet`);
                 assert.ok(resources.some(r => JSON.stringify(r.inputs).includes('"[unknown]"')), `${args.join(" ")}: references are unknown`);
-                assert.deepEqual(verdict(asNew), verdict(await preview(...args)), args.join(" "));
+                const known = verdict(await preview(...args));
+                const later = onlyOnceDeployed[args.join(" ")] ?? [];
+                const isLater = (v: unknown[]) => later.includes(`${v[0]}::${String(v[2]).split("::").pop()}`);
+                assert.deepEqual(known.violations.filter(isLater).length, later.length, `${args.join(" ")}: ${later.join(", ")} reported once deployed`);
+                assert.deepEqual(verdict(asNew), { ...known, violations: known.violations.filter(v => !isLater(v)) }, args.join(" "));
             }
         });
     });

@@ -37,8 +37,9 @@ describe("engine: the CI driver (npm run ci) on the real CLI", function () {
     it("preview --stack dev --stack prod --json: one JSON document with the offline preview's verdicts, and the summary", async () => {
         const [run, offlineDev, offlineProd] = await Promise.all([
             ci("preview", "--stack", "dev", "--stack", "prod", "--json", "--parallel", "2"),
-            npmRun("preview:offline", ["--stack", "dev", "--json"]),
-            npmRun("preview:offline", ["--stack", "prod", "--json"]),
+            // The driver's previews are the first of their stacks on a fresh backend.
+            npmRun("preview:offline", ["--stack", "dev", "--json", "--new-stack"]),
+            npmRun("preview:offline", ["--stack", "prod", "--json", "--new-stack"]),
         ]);
         assert.equal(run.code, 0, shows(run));
         const summary = JSON.parse(run.stdout) as Summary;
