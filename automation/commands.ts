@@ -99,3 +99,24 @@ export function formatOf<F extends string>(values: { format?: F; json: boolean }
     }
     return values.format ?? (values.json ? "json" : "human");
 }
+
+export const PACK_CONFIG = {
+    script: "pack-config",
+    about: [
+        "Writes the stack's traffic section (Pulumi.<stack>.yaml, <project>:traffic) into a pack config file, as the",
+        "traffic property of every policy that prices its findings with it, so that pulumi preview --policy-pack",
+        "messages carry the dollar figures of the offline preview.",
+    ].join("\n"),
+    flags: {
+        stack: { type: "string", value: "NAME", required: true, description: "the stack whose traffic section to read" },
+        program: { type: "string", value: "DIR", default: PROJECT_ROOT, description: "the Pulumi project holding Pulumi.NAME.yaml" },
+        "policy-pack-config": { type: "string", value: "FILE", description: "the pack config to update (default: policies/config/NAME.json of this project)" },
+        check: { type: "boolean", description: "write nothing; exit 1 when the file is out of date with the stack's traffic" },
+    },
+    exitCodes: [
+        [0, "written, or already up to date"],
+        [1, "out of date (--check)"],
+        [2, "usage or config error (one line on stderr)"],
+    ],
+} as const satisfies Command<any>;
+

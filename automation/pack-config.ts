@@ -1,5 +1,5 @@
 /**
- * npm run pack-config -- --stack prod [--program DIR] [--policy-pack-config FILE] [--check]
+ * npm run pack-config -- --stack prod [--program DIR] [--policy-pack-config FILE] [--check]   (flags: commands.ts)
  *
  * Writes the stack's `traffic` section into the pack config `policies/config/<stack>.json`, as the
  * `traffic` property of every policy whose configSchema takes one. `pulumi preview --policy-pack`
@@ -10,26 +10,12 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { allPolicies } from "../policies/rules";
+import { PACK_CONFIG } from "./commands";
+import { helpText, parseCommand, UsageError } from "./flags";
 import { PreviewError, oneLine } from "./preview/errors";
 import { loadStackSettings } from "./preview/project";
 import { PROJECT_ROOT, readTraffic } from "./preview/run-preview";
-
-const USAGE = "usage: npm run pack-config -- --stack NAME [--program DIR] [--policy-pack-config FILE] [--check]";
-const HELP = `${USAGE}
-
-Writes the stack's traffic section (Pulumi.<stack>.yaml, <project>:traffic) into a pack config
-file, as the traffic property of every policy that prices its findings with it, so that
-pulumi preview --policy-pack messages carry the dollar figures of the offline preview.
-
-  --stack NAME                the stack whose traffic section to read (required)
-  --program DIR               the Pulumi project holding Pulumi.<stack>.yaml (default: this project)
-  --policy-pack-config FILE   the pack config to update (default: policies/config/<stack>.json here)
-  --check                     write nothing; exit 1 when the file is out of date with the stack's traffic
-  -h, --help                  this help
-
-Exit codes: 0 written or up to date, 1 out of date (--check), 2 usage or config error.`;
 
 /** The pack config file's entries with `traffic` set (or, when the stack has none, removed) for the policies that take it. */
 function withTraffic(entries: Record<string, unknown>, traffic: unknown): Record<string, unknown> {
@@ -46,18 +32,13 @@ function withTraffic(entries: Record<string, unknown>, traffic: unknown): Record
 }
 
 function main(argv: string[]): number {
-    let values;
-    try {
-        ({ values } = parseArgs({ args: argv, options: { stack: { type: "string" }, program: { type: "string", default: PROJECT_ROOT }, "policy-pack-config": { type: "string" }, check: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } }, strict: true }));
-    } catch (error) {
-        throw new PreviewError(`${oneLine(error)}; run with --help for usage`);
-    }
-    if (values.help) {
-        process.stdout.write(HELP + "\n");
+    const parsed = parseCommand(PACK_CONFIG, argv);
+    if (parsed.help) {
+        process.stdout.write(helpText(PACK_CONFIG) + "\n");
         return 0;
     }
-    if (values.stack === undefined) throw new PreviewError("--stack is required; run with --help for usage");
-    const stack = loadStackSettings(values.program, values.stack);
+    const { values } = parsed;
+    const stack = loadStackSettings(values.program, values.stack!); // required: parseCommand refuses argv without it
     const file = path.resolve(values["policy-pack-config"] ?? path.join(PROJECT_ROOT, "policies", "config", `${stack.stack}.json`));
     let entries: Record<string, unknown> = {};
     if (existsSync(file)) {
@@ -85,6 +66,6 @@ function main(argv: string[]): number {
 try {
     process.exitCode = main(process.argv.slice(2));
 } catch (error) {
-    process.stderr.write(`pack-config: ${error instanceof PreviewError ? error.message : oneLine(error)}\n`);
+    process.stderr.write(`pack-config: ${error instanceof PreviewError || error instanceof UsageError ? error.message : oneLine(error)}\n`);
     process.exitCode = 2;
 }
